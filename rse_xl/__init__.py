@@ -1,0 +1,3 @@
+"""rse-xl: suivi de la convention RSE inter-offices dans Excel, calculé par Python."""
+
+__version__ = "0.1.0"
