@@ -98,6 +98,14 @@ BLEU_CLAIR = "#DDEBF7"
 VERT = "#E2EFDA"
 
 
+@dataclass(frozen=True)
+class Formule:
+    """A formula to put in a cell with its cached result (tests and demos of what users do to cells)."""
+
+    texte: str
+    resultat: Any = 0
+
+
 @dataclass
 class Saisie:
     """Values to put in a workbook: by defined name, and register rows by column key (for demos, tests)."""
@@ -207,7 +215,9 @@ class _Constructeur:
 
     def _ecrire_valeur(self, ws: Worksheet, ligne: int, col: int, valeur: Any, fmt: Format) -> None:
         """Write a Python value as the matching Excel type (text stays text)."""
-        if valeur is None or valeur == "":
+        if isinstance(valeur, Formule):
+            ws.write_formula(ligne, col, valeur.texte, fmt, valeur.resultat)
+        elif valeur is None or valeur == "":
             ws.write_blank(ligne, col, None, fmt)
         elif isinstance(valeur, bool):
             ws.write_string(ligne, col, "Oui" if valeur else "Non", fmt)
@@ -537,10 +547,13 @@ class _Constructeur:
         realise, cible, calcule = a1(r, COL_REALISE), a1(r, COL_CIBLE), a1(r, COL_CALCULE)
         regle = regle_de(action)
         if regle is not None:
-            ws.write_formula(
-                r, COL_CALCULE, "=" + regle.formule(action, annee), st.calcule_pct if pct else st.calcule
-            )
-            self._nommer(ws, nom_defini(action, annee, CHAMP_CALCULE), r, COL_CALCULE)
+            nom = nom_defini(action, annee, CHAMP_CALCULE)
+            fmt = st.calcule_pct if pct else st.calcule
+            if nom in self.saisie.valeurs:  # what a user who typed over the formula leaves behind
+                self._ecrire_valeur(ws, r, COL_CALCULE, self.saisie.valeurs[nom], fmt)
+            else:
+                ws.write_formula(r, COL_CALCULE, "=" + regle.formule(action, annee), fmt)
+            self._nommer(ws, nom, r, COL_CALCULE)
             tol = tolerance_xl(action, calcule)
             ws.write_formula(
                 r,
@@ -766,7 +779,7 @@ class _Constructeur:
         ]
         for i, (nom, libelle, valeur) in enumerate(valeurs):
             ws.write_string(i, 0, libelle)
-            self._ecrire_valeur(ws, i, 1, valeur, self.st.cache)
+            self._ecrire_valeur(ws, i, 1, self.saisie.valeurs.get(nom, valeur), self.st.cache)
             self._nommer(ws, nom, i, 1)
         ws.very_hidden()
         ws.protect(MOT_DE_PASSE_PROTECTION)

@@ -1,0 +1,78 @@
+"""Terminal output of the CLI: progress bars and readable French reports (rich)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rse_xl.controles import Gravite, Probleme, Rapport
+from rse_xl.lecture import ClasseurLu
+
+
+@contextlib.contextmanager
+def progression(total: int, titre: str, actif: bool = True) -> Iterator[Callable[[Path], None]]:
+    """A progress bar on stderr; yields the callback to call once per file done."""
+    if not actif:
+        yield lambda _chemin: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as barre:
+        tache = barre.add_task(titre, total=total)
+        yield lambda _chemin: barre.advance(tache)
+
+
+def _nom_office(classeur: ClasseurLu | None, probleme: Probleme) -> str:
+    if classeur and classeur.office:
+        return f"{classeur.office.nom} — {classeur.fichier}"
+    return f"Office non identifié — {Path(probleme.fichier).name}"
+
+
+def afficher_rapport(console: Console, rapport: Rapport, classeurs: Sequence[ClasseurLu]) -> None:
+    """The report grouped by office (file) and sheet, errors first."""
+    par_fichier = {str(c.chemin): c for c in classeurs}
+    groupes: dict[str, list[Probleme]] = defaultdict(list)
+    for p in rapport.problemes:
+        groupes[p.fichier].append(p)
+    for fichier in rapport.fichiers:
+        problemes = groupes.get(fichier, [])
+        classeur = par_fichier.get(fichier)
+        titre = (
+            _nom_office(classeur, problemes[0])
+            if problemes
+            else (
+                f"{classeur.office.nom} — {classeur.fichier}"
+                if classeur and classeur.office
+                else Path(fichier).name
+            )
+        )
+        if not problemes:
+            console.print(f"[bold green]✓[/] {titre} : aucun problème.")
+            continue
+        n_err = sum(p.gravite is Gravite.ERREUR for p in problemes)
+        console.print(f"\n[bold]{titre}[/] : {n_err} erreur(s), {len(problemes) - n_err} avertissement(s)")
+        ordre = sorted(problemes, key=lambda p: (p.onglet or "", p.gravite is not Gravite.ERREUR))
+        onglet_courant: str | None = "\0"
+        for p in ordre:
+            if p.onglet != onglet_courant:
+                onglet_courant = p.onglet
+                console.print(f"  [bold cyan]{p.onglet or 'Fichier'}[/]", highlight=False)
+            gravite = "[red]erreur[/]" if p.gravite is Gravite.ERREUR else "[yellow]avertissement[/]"
+            ou = f"{p.cellule} " if p.cellule else ""
+            console.print(f"    {ou}{gravite} [dim]{p.code}[/] — {p.message}", highlight=False)
+    stats = rapport.statistiques()
+    couleur = "green" if rapport.valide else "red"
+    console.print(
+        f"\n[bold {couleur}]{stats['fichiers']} fichier(s) : {stats['erreurs']} erreur(s), "
+        f"{stats['avertissements']} avertissement(s).[/]"
+    )

@@ -1,0 +1,227 @@
+"""Tolerant reading of what people really type: ``12,5``, ``1 234``, ``45 %``, ``oui``, ``31/12/2026``…
+
+Each converter returns a :class:`Lu`: the typed value, or the code of the check that failed, and a French
+note when the value was read in a way worth telling (so the validator can warn "read as …").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+_ESPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2009\u2007 '"), None)  # thousands separators
+_NOMBRE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+_DATE_FR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+VRAI = {"oui", "o", "x", "vrai", "true", "1", "yes", "y", "✓", "✔"}
+FAUX = {"non", "n", "faux", "false", "0", "no", ""}
+
+
+@dataclass(frozen=True)
+class Lu:
+    """Result of reading one cell: ``valeur`` when it could be read, else ``code`` says why not."""
+
+    valeur: Any = None
+    code: str | None = None  # check code when the value is rejected
+    note: str | None = None  # how a tolerated value was read ("« 12,5 » lu comme 12,5")
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+
+VIDE = Lu()
+
+
+def est_vide(brut: Any) -> bool:
+    return brut is None or (isinstance(brut, str) and not brut.strip())
+
+
+def _fr(x: float) -> str:
+    """A number as French users write it."""
+    if float(x).is_integer():
+        return f"{int(x):,}".replace(",", "\u202f")
+    return (
+        f"{x:,.6g}".replace(",", "\u202f").replace(".", ",")
+        if abs(x) >= 1000
+        else f"{x:.6g}".replace(".", ",")
+    )
+
+
+def texte_nombre(brut: str) -> float | None:
+    """Parse a number typed as text the French way (or the English way); None when it is not one."""
+    s = brut.strip().translate(_ESPACES)
+    if not _NOMBRE.match(s):
+        return None
+    if "," in s and "." in s:
+        return None  # ambiguous (1.234,5 or 1,234.5): ask the user
+    return float(s.replace(",", "."))
+
+
+def en_nombre(brut: Any) -> Lu:
+    """Any number ≥ 0 is decided by the caller; here: a finite number, typed or as text."""
+    if est_vide(brut):
+        return VIDE
+    if isinstance(brut, bool):
+        return Lu(code="type-invalide")
+    if isinstance(brut, int | float):
+        if not math.isfinite(brut):
+            return Lu(code="type-invalide")
+        return Lu(brut)
+    if isinstance(brut, str):
+        x = texte_nombre(brut)
+        if x is None:
+            return Lu(code="type-invalide")
+        return Lu(x, note=f"« {brut.strip()} » (texte) lu comme le nombre {_fr(x)}")
+    return Lu(code="type-invalide")
+
+
+def en_entier(brut: Any) -> Lu:
+    lu = en_nombre(brut)
+    if not lu.ok or lu.valeur is None:
+        return lu
+    if not float(lu.valeur).is_integer():
+        return Lu(lu.valeur, code="nombre-non-entier")
+    return Lu(int(lu.valeur), note=lu.note)
+
+
+def en_taux(brut: Any) -> Lu:
+    """A rate as a fraction 0–1: ``45 %``, ``0,45``, 0.45; 45 alone is read as 45 % with a note."""
+    if isinstance(brut, str) and brut.strip().endswith("%"):
+        x = texte_nombre(brut.strip()[:-1])
+        if x is None:
+            return Lu(code="type-invalide")
+        return Lu(x / 100, note=f"« {brut.strip()} » lu comme le taux {_fr(x)} %")
+    lu = en_nombre(brut)
+    if not lu.ok or lu.valeur is None:
+        return lu
+    x = float(lu.valeur)
+    if 1 < x <= 100:
+        return Lu(x / 100, note=f"{_fr(x)} lu comme {_fr(x)} % (un taux se saisit 45 % ou 0,45)")
+    return Lu(x, note=lu.note)
+
+
+def en_date(brut: Any) -> Lu:
+    if est_vide(brut):
+        return VIDE
+    if isinstance(brut, dt.datetime):
+        return Lu(brut.date())
+    if isinstance(brut, dt.date):
+        return Lu(brut)
+    if isinstance(brut, bool):
+        return Lu(code="type-invalide")
+    if isinstance(brut, int | float):
+        # A date cell whose format was lost: Excel's serial number.
+        if 20000 < brut < 80000:
+            d = EXCEL_EPOCH + dt.timedelta(days=int(brut))
+            return Lu(d, note=f"nombre {_fr(brut)} lu comme la date {d:%d/%m/%Y} (format de cellule perdu)")
+        return Lu(code="type-invalide")
+    if isinstance(brut, str):
+        s = brut.strip()
+        try:
+            if m := _DATE_FR.match(s):
+                j, mois, a = (int(g) for g in m.groups())
+                d = dt.date(a + 2000 if a < 100 else a, mois, j)
+            elif m := _DATE_ISO.match(s):
+                a, mois, j = (int(g) for g in m.groups())
+                d = dt.date(a, mois, j)
+            else:
+                return Lu(code="type-invalide")
+        except ValueError:
+            return Lu(code="type-invalide")
+        return Lu(d, note=f"« {s} » (texte) lu comme la date {d:%d/%m/%Y}")
+    return Lu(code="type-invalide")
+
+
+def en_booleen(brut: Any) -> Lu:
+    if est_vide(brut):
+        return VIDE
+    if isinstance(brut, bool):
+        return Lu(brut)
+    if isinstance(brut, int | float) and brut in (0, 1):
+        return Lu(bool(brut), note=f"{_fr(brut)} lu comme « {'Oui' if brut else 'Non'} »")
+    if isinstance(brut, str):
+        s = brut.strip().casefold()
+        if s in VRAI or s in FAUX:
+            valeur = s in VRAI
+            note = (
+                None
+                if brut.strip() in ("Oui", "Non")
+                else f"« {brut.strip()} » lu comme « {'Oui' if valeur else 'Non'} »"
+            )
+            return Lu(valeur, note=note)
+    return Lu(code="valeur-hors-liste")
+
+
+def cle_liste(texte: str) -> str:
+    """Comparison key of a list value: accents, case and spaces ignored."""
+    s = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
+    return " ".join(s.casefold().split())
+
+
+def en_choix(brut: Any, valeurs: Sequence[str], stricte: bool = True) -> Lu:
+    """A value of a closed list, matched without regard to case, accents or spaces."""
+    if est_vide(brut):
+        return VIDE
+    texte = _texte_brut(brut)
+    if texte in valeurs:
+        return Lu(texte)
+    cles = {cle_liste(v): v for v in valeurs}
+    trouve = cles.get(cle_liste(texte))
+    if trouve is not None:
+        return Lu(trouve, note=f"« {texte} » lu comme « {trouve} »")
+    if not stricte:
+        return Lu(texte)
+    return Lu(texte, code="valeur-hors-liste")
+
+
+def _texte_brut(brut: Any) -> str:
+    if isinstance(brut, float) and brut.is_integer():
+        return str(int(brut))
+    if isinstance(brut, dt.datetime | dt.date):
+        return f"{brut:%d/%m/%Y}"
+    return str(brut).strip()
+
+
+def en_texte(brut: Any) -> Lu:
+    """Free text, stripped; control characters are removed with a note."""
+    if est_vide(brut):
+        return VIDE
+    texte = _texte_brut(brut)
+    if _CONTROLE.search(texte):
+        propre = _CONTROLE.sub("", texte)
+        return Lu(propre, note="caractères de contrôle invisibles retirés")
+    return Lu(texte)
+
+
+def en_annee(brut: Any) -> Lu:
+    lu = en_entier(brut)
+    if lu.ok and lu.valeur is not None and not 1900 <= lu.valeur <= 2100:
+        return Lu(lu.valeur, code="type-invalide")
+    return lu
+
+
+def decrire(brut: Any) -> str:
+    """A raw value as shown in a message (short, French)."""
+    if brut is None or brut == "":
+        return "(vide)"
+    if isinstance(brut, bool):
+        return "VRAI" if brut else "FAUX"
+    if isinstance(brut, dt.datetime):
+        return f"{brut:%d/%m/%Y %H:%M}" if brut.time() != dt.time() else f"{brut:%d/%m/%Y}"
+    if isinstance(brut, dt.date):
+        return f"{brut:%d/%m/%Y}"
+    if isinstance(brut, int | float):
+        return _fr(brut)
+    s = str(brut)
+    s = _CONTROLE.sub("�", s)
+    return s if len(s) <= 80 else s[:77] + "…"
