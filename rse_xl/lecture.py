@@ -261,7 +261,7 @@ class _Lecteur:
         return onglet, ligne, col
 
     def _lire_nomme(
-        self, nom: str, convertir: Callable[[Any], cv.Lu], signaler_absent: bool = True, **contexte: Any
+        self, nom: str, convertir: Callable[[Any], cv.Lu], *, signaler_absent: bool = True, **contexte: Any
     ) -> ValeurLue | None:
         cible = self._nomme(nom)
         if cible is None or self._grille(cible[0]) is None:
@@ -400,7 +400,7 @@ class _Lecteur:
         kind = action.indicateur.type
         for annee in ANNEES:
             cible = action.indicateur.cibles[annee]
-            ctx = {"action": action.code, "annee": annee}
+            ctx: dict[str, Any] = {"action": action.code, "annee": annee}
             for champ in champs_action(action):
                 if champ is Champ.CIBLE and (cible.valeur_fixe is not None or cible.mesure is Mesure.JALON):
                     continue  # locked: the convention's target, not the office's
@@ -482,7 +482,7 @@ class _Lecteur:
 
     def _registres(self) -> None:
         assert self.wb is not None
-        tables = set(self.wb.table_names)
+        tables = set(self.wb.table_names or [])
         for spec in REGISTRES.values():
             if spec.table not in tables:
                 if self.paquet.feuille(spec.onglet) is None:
@@ -506,8 +506,12 @@ class _Lecteur:
             else:
                 positions[col.cle] = j
         lu.registres_presents.add(spec.registre)
+        if table.start is None or table.end is None:  # a table with no cell at all
+            lu.registres[spec.registre] = []
+            return
         debut_ligne, debut_col = table.start
         fin_ligne, fin_col = table.end
+        donnees: list[list[Any]]
         try:
             donnees = table.to_python()
         except BaseException as exc:  # calamine panics (a BaseException) on some out-of-range dates
@@ -611,7 +615,7 @@ _ATTENDUS = {
 }
 
 
-def _convertisseur(kind: TypeIndicateur, champ: Champ) -> tuple[Callable[[Any], cv.Lu], dict[str, str]]:
+def _convertisseur(kind: TypeIndicateur, champ: Champ) -> tuple[Callable[[Any], cv.Lu], dict[str, Any]]:
     """How to read one fiche field, and how to explain a bad value."""
     if champ is Champ.ETAPE:
         return (lambda b: cv.en_choix(b, ETATS_ETAPE)), {

@@ -401,7 +401,7 @@ def _equipements_duree_vie(lignes: Sequence[Ligne], a: Action, y: int, p: Parame
     idx = []
     for i, r in enumerate(lignes):
         service, retrait = r.get("date_service"), r.get("date_retrait")
-        if _annee(retrait, y) and isinstance(service, dt.date):
+        if isinstance(retrait, dt.date) and retrait.year == y and isinstance(service, dt.date):
             idx.append(i)
             par_type[str(r.get("type") or "Non précisé")].append((retrait - service).days / 365.25)
     details: dict[str, float] = {}

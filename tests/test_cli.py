@@ -1,0 +1,122 @@
+"""The command line: exact outputs, exit codes, French messages, and a README that documents it all."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from rse_xl.cli import app, main
+from rse_xl.controles import CONTROLES
+from rse_xl.layout import REGISTRES
+
+RACINE = Path(__file__).resolve().parent.parent
+README = (RACINE / "README.md").read_text(encoding="utf-8")
+
+
+def lancer(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_referentiel_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = lancer(capsys, "referentiel", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert len(d["fiches"]) == 16
+    actions = [a for f in d["fiches"] for a in f["actions"]]
+    assert len(actions) == 36
+    a = next(a for a in actions if a["code"] == "F10.A1")
+    assert a["numero"] == 1 and a["titre"].startswith("Consolider le partenariat")
+    assert a["indicateur"]["libelle"] == "OBJECTIFS"
+    assert a["indicateur"]["cibles"] == {
+        "2025": "Création de l'annuaire",
+        "2026": "3",
+        "2027": "4 (dont une demi-journée d'échanges avec les acteurs)",
+    }
+    assert {a["indicateur"]["sens"] for a in actions} == {"hausse", "baisse"}
+    assert a["indicateur"]["type"] == "comptage"
+
+
+def test_referentiel_lisible(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = lancer(capsys, "referentiel")
+    assert code == 0
+    assert "F16.A2" in out and "16 fiches, 36 actions" in out
+
+
+def test_modele(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    sortie = tmp_path / "bmh.xlsx"
+    code, out, _ = lancer(capsys, "modele", "--office", "bmh", "-o", str(sortie))
+    assert code == 0 and sortie.exists()
+    assert out.strip() == f"Classeur de « Brest métropole habitat » écrit : {sortie}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["modele", "--office", "Quimper"], "Erreur : Office inconnu : « Quimper »."),
+        (["modele"], "Erreur : paramètre obligatoire manquant : --office."),
+        (["modele", "--bidule"], "Erreur : option inconnue « --bidule »."),
+        (["valider", "/nulle/part.xlsx"], "Erreur : « /nulle/part.xlsx » n'existe pas"),
+        (["consolider", "--annee", "2031", "/nulle/part"], "Erreur : Année 2031 hors de la convention"),
+    ],
+)
+def test_erreurs_d_usage(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    code, out, err = lancer(capsys, *args)
+    assert code == 2
+    assert err.startswith(message), err
+    assert "Traceback" not in out + err
+
+
+def test_valider_codes_de_sortie(
+    capsys: pytest.CaptureFixture[str], classeur_vierge: tuple[Path, object], tmp_path: Path
+) -> None:
+    code, out, _ = lancer(capsys, "valider", str(classeur_vierge[0]))
+    assert code == 0
+    assert "Brest métropole habitat — bmh.xlsx : 0 erreur(s)" in out
+    faux = tmp_path / "faux.xlsx"
+    faux.write_text("pas un classeur", encoding="utf-8")
+    code, out, _ = lancer(capsys, "valider", str(faux), "--json")
+    assert code == 1
+    rapport = json.loads(out)
+    assert rapport["valide"] is False
+    assert rapport["problemes"][0]["code"] == "type-fichier-inconnu"
+    assert set(rapport["problemes"][0]) >= {
+        "code",
+        "gravite",
+        "office",
+        "fichier",
+        "onglet",
+        "cellule",
+        "valeur",
+        "message",
+    }
+
+
+def test_debug_montre_la_trace(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = lancer(capsys, "modele", "--office", "Quimper", "--debug")
+    assert code == 2 and "Traceback" in err
+
+
+def _commandes() -> list[str]:
+    return [c.name or c.callback.__name__ for c in app.registered_commands]  # type: ignore[union-attr]
+
+
+def test_readme_documente_chaque_commande() -> None:
+    for commande in _commandes():
+        assert f"`rse-xl {commande}" in README, f"commande {commande} absente du README"
+
+
+def test_readme_documente_chaque_controle() -> None:
+    for c in CONTROLES:
+        assert f"| `{c.code}` | {c.gravite.value} |" in README, f"contrôle {c.code} absent du README"
+
+
+def test_readme_documente_chaque_colonne() -> None:
+    for spec in REGISTRES.values():
+        assert f"tableau `{spec.table}`" in README
+        for col in spec.colonnes:
+            assert re.search(rf"\| {re.escape(col.entete)} \| `{col.cle}` \|", README), col.entete
