@@ -7,6 +7,7 @@ scripts: every input is found by a defined name (``F03_A3_2026_REALISE``) or a t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -29,6 +30,9 @@ ETATS_SAISIE = ("Brouillon", "Soumis", "Validé")
 OUI_NON = ("Oui", "Non")
 CLASSES_DPE = ("A", "B", "C", "D", "E", "F", "G")
 CLASSES_PASSOIRES = ("E", "F", "G")
+
+# Plausible dates in a register; outside, the validator rejects the date as a typo.
+DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2035, 12, 31)
 
 
 class Champ(StrEnum):

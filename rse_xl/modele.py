@@ -19,6 +19,8 @@ from rse_xl.errors import EntreeError
 from rse_xl.fichiers import ecriture_atomique
 from rse_xl.layout import (
     CHAMP_CALCULE,
+    DATE_MAX,
+    DATE_MIN,
     ETATS_ETAPE,
     ETATS_SAISIE,
     IDENTITE,
@@ -633,14 +635,14 @@ class _Constructeur:
             ),
         }
 
-    def _validation_date(self) -> dict[str, Any]:
+    def _validation_date(self, debut: int = 2024, fin: int = 2028) -> dict[str, Any]:
         return {
             "validate": "date",
             "criteria": "between",
-            "minimum": dt.date(2024, 1, 1),
-            "maximum": dt.date(2028, 12, 31),
+            "minimum": dt.date(debut, 1, 1),
+            "maximum": dt.date(fin, 12, 31),
             "error_title": "Date attendue",
-            "error_message": "Saisissez une date au format jj/mm/aaaa, entre 2024 et 2028.",
+            "error_message": f"Saisissez une date au format jj/mm/aaaa, entre {debut} et {fin}.",
         }
 
     # -- registers ------------------------------------------------------------------------------------------
@@ -717,7 +719,8 @@ class _Constructeur:
     def _validation_colonne(self, col: Colonne) -> dict[str, Any] | None:
         t = col.type
         if t is TypeColonne.DATE:
-            return self._validation_date()
+            # Registers hold older facts too (a vehicle bought in 2016, a computer in service since 2019).
+            return self._validation_date(DATE_MIN.year, DATE_MAX.year)
         if t in (TypeColonne.ENTIER, TypeColonne.DECIMAL, TypeColonne.MONTANT):
             return self._validation_nombre(t is TypeColonne.ENTIER, None)
         if t is TypeColonne.ANNEE:

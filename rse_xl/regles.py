@@ -349,13 +349,19 @@ def _en_chantier(r: Ligne, y: int) -> bool:
 
 
 def _operations_logements_repos(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-    return _compter(lignes, lambda r: _nombre(r.get("logements_repos")) > 0 and _en_chantier(r, y))
+    return _compter(
+        lignes,
+        lambda r: (
+            r.get("type") == "Réhabilitation" and _nombre(r.get("logements_repos")) > 0 and _en_chantier(r, y)
+        ),
+    )
 
 
 def _operations_logements_repos_xl(a: Action, y: int) -> str:
     o = Registre.OPERATIONS
     base = (
-        f'COUNTIFS({_col(o, "logements_repos")},">0",{_col(o, "date_lancement")},"<"&{_fin_xl(y)},'
+        f'COUNTIFS({_col(o, "type")},"Réhabilitation",{_col(o, "logements_repos")},">0",'
+        f'{_col(o, "date_lancement")},"<"&{_fin_xl(y)},'
         f"{_col(o, 'date_livraison')},"
     )
     return f'{base}">="&{_debut_xl(y)})+{base}"")'

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from rse_xl import conversion as cv
 from rse_xl.controles import Rapport
-from rse_xl.layout import CLASSES_DPE, REGISTRES, TYPES_AVEC_RATIO, Champ, TypeColonne, a_un_calcul
+from rse_xl.layout import (
+    CLASSES_DPE,
+    DATE_MAX,
+    DATE_MIN,
+    REGISTRES,
+    TYPES_AVEC_RATIO,
+    Champ,
+    TypeColonne,
+    a_un_calcul,
+)
 from rse_xl.lecture import LONGUEUR_TEXTE_MAX, ClasseurLu, LigneRegistre, ValeurLue, lire_classeur
 from rse_xl.referentiel import (
     Action,
@@ -27,7 +36,6 @@ from rse_xl.regles import calculer
 from rse_xl.tolerances import concordent
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2035, 12, 31)
 
 # Date pairs that must be in order, per register: (earlier, later).
 ORDRES_DATES = {

@@ -31,8 +31,3 @@ def copie_vierge(classeur_vierge: tuple[Path, Plan], tmp_path: Path) -> Path:
     chemin = tmp_path / "bmh.xlsx"
     shutil.copy(classeur_vierge[0], chemin)
     return chemin
-
-
-def soffice_ou_skip() -> None:
-    if not (shutil.which("soffice") or shutil.which("libreoffice")):
-        pytest.skip("LibreOffice (soffice) n'est pas installé")

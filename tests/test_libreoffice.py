@@ -1,0 +1,94 @@
+"""LibreOffice Calc as the real client: it opens our workbooks and computes what Python computes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from aides import soffice_ou_skip
+
+from rse_xl.cellules import depuis_a1
+from rse_xl.demo import generer_saisie
+from rse_xl.layout import Champ, nom_defini
+from rse_xl.lecture import lire_classeur
+from rse_xl.libreoffice import convertir
+from rse_xl.modele import ecrire_classeur, nom_fichier_modele, trouver_office
+from rse_xl.referentiel import referentiel
+from rse_xl.regles import calculer, regle_de
+
+pytestmark = pytest.mark.libreoffice
+CONV = referentiel()
+RACINE = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module", params=[o.code for o in CONV.offices])
+def recalcule(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A filled workbook, and the same workbook after LibreOffice recalculated every formula."""
+    soffice_ou_skip()
+    office = trouver_office(CONV, request.param)
+    dossier = tmp_path_factory.mktemp(f"lo_{office.code}")
+    saisie = generer_saisie(office, graine=7, anomalies=False)
+    source = dossier / "source.xlsx"
+    ecrire_classeur(source, office, saisie)
+    sortie = convertir(source, "xlsx:Calc MS Excel 2007 XML", dossier / "calc", timeout=180, recalculer=True)
+    return office, saisie, source, sortie
+
+
+def test_formules_egales_a_python(recalcule) -> None:
+    """Each live formula, as LibreOffice computes it, equals the value Python derives from the same rows."""
+    office, _saisie, source, sortie = recalcule
+    lu = lire_classeur(source, CONV)
+    wb = openpyxl.load_workbook(sortie, data_only=True)
+    ecarts = []
+    comparees = 0
+    for fiche in CONV.fiches:
+        for action in fiche.actions:
+            if regle_de(action) is None:
+                continue
+            registre = action.indicateur.source.registre
+            assert registre is not None
+            for annee in CONV.periode:
+                attendu = calculer(action, annee, {registre: lu.lignes_valides(registre)}, CONV.parametres)
+                assert attendu is not None
+                ((onglet, ref),) = wb.defined_names[nom_defini(action, annee, "CALCULE")].destinations
+                obtenu = wb[onglet][ref.replace("$", "")].value
+                comparees += 1
+                if attendu.valeur is None:
+                    if obtenu not in (None, ""):
+                        ecarts.append((action.code, annee, None, obtenu))
+                elif not isinstance(obtenu, int | float) or abs(obtenu - attendu.valeur) > 1e-6 * max(
+                    1, abs(attendu.valeur)
+                ):
+                    ecarts.append((action.code, annee, attendu.valeur, obtenu))
+    assert comparees == 33 * 3
+    assert not ecarts, f"{office.code} : formules ≠ Python : {ecarts}"
+
+
+def test_colonne_controle_ok(recalcule) -> None:
+    """With typed values equal to the registers, every live check says OK."""
+    _office, saisie, _source, sortie = recalcule
+    wb = openpyxl.load_workbook(sortie, data_only=True)
+    for fiche in CONV.fiches:
+        for action in fiche.actions:
+            if regle_de(action) is None:
+                continue
+            for annee in (2025, 2026):
+                ((onglet, ref),) = wb.defined_names[nom_defini(action, annee, Champ.REALISE)].destinations
+                ligne, col = depuis_a1(ref.replace("$", ""))
+                controle = (
+                    wb[onglet].cell(ligne + 1, col + 1 + 4).value
+                )  # Réalisé → Contrôle, four columns right
+                if saisie.valeurs.get(nom_defini(action, annee, Champ.REALISE)) is not None:
+                    assert controle == "OK", (action.code, annee, controle)
+
+
+@pytest.mark.parametrize("office", CONV.offices, ids=lambda o: o.code)
+def test_modeles_commites_s_ouvrent(office, tmp_path: Path) -> None:
+    soffice_ou_skip()
+    modele = RACINE / "templates" / nom_fichier_modele(office)
+    sortie = convertir(modele, "xlsx:Calc MS Excel 2007 XML", tmp_path, timeout=180)
+    attendus = openpyxl.load_workbook(modele, read_only=True).sheetnames
+    assert openpyxl.load_workbook(sortie, read_only=True).sheetnames == attendus
+    lu = lire_classeur(sortie, CONV)
+    assert lu.lisible and lu.office is not None and lu.office.code == office.code
