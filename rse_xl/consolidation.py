@@ -1,0 +1,184 @@
+"""Consolidate the offices' workbooks: read, validate, compute, and shape the result for every output."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rse_xl import __version__
+from rse_xl.controles import Gravite, Rapport
+from rse_xl.indicateurs import INTER, LIBELLE_INTER, Resultat, resultats_inter, resultats_office
+from rse_xl.lecture import ClasseurLu
+from rse_xl.referentiel import Action, Convention, Fiche, Office, empreinte_referentiel, referentiel
+from rse_xl.validation import valider
+
+MESURES = (
+    "cible",
+    "realise",
+    "realise_saisi",
+    "realise_registres",
+    "numerateur",
+    "denominateur",
+    "atteinte",
+    "evolution",
+)
+
+
+@dataclass(frozen=True)
+class InfoFichier:
+    """What the Journal says of one input file."""
+
+    chemin: str
+    fichier: str
+    taille: int
+    empreinte: str
+    modifie: dt.datetime | None
+    office: str | None  # code
+    office_nom: str | None
+    modele_version: int | None
+    referentiel_empreinte: str | None
+    outil_version: str | None
+    etat: str | None
+    referent: str | None
+    date_maj: dt.date | None
+    retenu: bool
+    erreurs: int
+    avertissements: int
+
+
+@dataclass
+class Consolidation:
+    """Everything an output needs: the files used, the figures, and the report."""
+
+    convention: Convention
+    annee: int
+    aujourdhui: dt.date
+    genere_le: dt.datetime
+    fichiers: list[InfoFichier]
+    offices: list[Office]
+    resultats: list[Resultat]
+    rapport: Rapport
+    version_outil: str = __version__
+    empreinte_referentiel: str = field(default_factory=empreinte_referentiel)
+    _index: dict[tuple[str, str, int], Resultat] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {(r.office, r.action, r.annee): r for r in self.resultats}
+
+    def resultat(self, office: str, action: str, annee: int) -> Resultat | None:
+        return self._index.get((office, action, annee))
+
+    @property
+    def colonnes(self) -> list[tuple[str, str]]:
+        """(code, label) of the result columns: each office retained, then the offices together."""
+        return [(o.code, o.nom) for o in self.offices] + [(INTER, LIBELLE_INTER)]
+
+    def actions(self) -> list[tuple[Fiche, Action]]:
+        return [(f, a) for f in self.convention.fiches for a in f.actions]
+
+    def fichier_de(self, office: str) -> InfoFichier | None:
+        return next((f for f in self.fichiers if f.office == office and f.retenu), None)
+
+    def donnees(self) -> list[dict[str, Any]]:
+        """Tidy rows: one per office × action × year × measure, for pivot tables and exports."""
+        noms = dict(self.colonnes)
+        actions = {a.code: (f, a) for f, a in self.actions()}
+        lignes: list[dict[str, Any]] = []
+        for r in self.resultats:
+            fiche, action = actions[r.action]
+            fichier = self.fichier_de(r.office)
+            unite = action.indicateur.unite
+            mesures: list[tuple[str, float | None, str]] = [
+                (m, getattr(r, m), "ratio" if m == "atteinte" else unite) for m in MESURES
+            ]
+            mesures += [(f"detail:{k}", v, "") for k, v in sorted(r.details.items())]
+            for mesure, valeur, u in mesures:
+                if valeur is None:
+                    continue
+                source = r.sources.get(mesure if mesure != "realise_saisi" else "realise", "")
+                lignes.append(
+                    {
+                        "office": noms.get(r.office, r.office),
+                        "code_office": r.office,
+                        "fiche": fiche.code,
+                        "action": r.action,
+                        "annee": r.annee,
+                        "mesure": mesure,
+                        "valeur": float(valeur),
+                        "unite": u,
+                        "statut": r.statut.value,
+                        "origine": r.origine.value if r.origine else "",
+                        "exclu": r.exclu,
+                        "fichier_source": fichier.fichier if fichier else "",
+                        "cellule_source": source,
+                    }
+                )
+        return lignes
+
+
+def annee_par_defaut(convention: Convention, aujourdhui: dt.date) -> int:
+    """The campaign year: this year within the period, else the nearest end of it."""
+    debut, fin = convention.periode[0], convention.periode[-1]
+    return min(max(aujourdhui.year, debut), fin)
+
+
+def consolider(
+    chemins: Sequence[Path],
+    annee: int | None = None,
+    aujourdhui: dt.date | None = None,
+    convention: Convention | None = None,
+    workers: int = 1,
+    progression: Callable[[Path], None] | None = None,
+) -> Consolidation:
+    """Read and validate every workbook, then compute every indicator per office and together."""
+    convention = convention or referentiel()
+    aujourdhui = aujourdhui or dt.date.today()
+    if annee is None:
+        annee = annee_par_defaut(convention, aujourdhui)
+    validation = valider(chemins, convention, aujourdhui, workers=workers, progression=progression)
+    retenus = {c.office_code: c for c in validation.retenus if c.office_code}
+    offices = [o for o in convention.offices if o.code in retenus]
+    par_office = {o.code: resultats_office(retenus[o.code], convention, aujourdhui.year) for o in offices}
+    resultats = [r for o in offices for r in par_office[o.code]]
+    resultats += resultats_inter(par_office, convention, aujourdhui.year)
+    return Consolidation(
+        convention=convention,
+        annee=annee,
+        aujourdhui=aujourdhui,
+        genere_le=dt.datetime.now().replace(microsecond=0),
+        fichiers=[
+            _info(c, c.office_code in retenus and retenus[c.office_code] is c) for c in validation.classeurs
+        ],
+        offices=offices,
+        resultats=resultats,
+        rapport=validation.rapport,
+    )
+
+
+def _info(c: ClasseurLu, retenu: bool) -> InfoFichier:
+    def texte(nom: str) -> str | None:
+        v = c.identite.get(nom)
+        return str(v.valeur) if v is not None and v.renseignee else None
+
+    date = c.identite.get("ID_DATE")
+    return InfoFichier(
+        chemin=str(c.chemin),
+        fichier=c.fichier,
+        taille=c.taille,
+        empreinte=c.empreinte,
+        modifie=c.modifie,
+        office=c.office_code,
+        office_nom=c.office.nom if c.office else None,
+        modele_version=c.modele_version,
+        referentiel_empreinte=c.referentiel_empreinte,
+        outil_version=c.outil_version,
+        etat=texte("ID_ETAT"),
+        referent=texte("ID_REFERENT"),
+        date_maj=date.valeur if date is not None and isinstance(date.valeur, dt.date) else None,
+        retenu=retenu,
+        erreurs=sum(p.gravite is Gravite.ERREUR for p in c.problemes),
+        avertissements=sum(p.gravite is Gravite.AVERTISSEMENT for p in c.problemes),
+    )
