@@ -60,7 +60,7 @@ from rse_xl.referentiel import (
     referentiel,
 )
 from rse_xl.regles import regle_de
-from rse_xl.tolerances import tolerance_xl
+from rse_xl.tolerances import concordent, tolerance_xl
 
 # Columns of a fiche sheet (0-based).
 COL_ANNEE, COL_ETAPE_TEXTE, COL_ETAPE = 0, 1, 2
@@ -543,30 +543,48 @@ class _Constructeur:
         return (st.saisie_entier if entier else st.saisie_nombre), self._validation_nombre(entier, None)
 
     def _formules(self, ws: Worksheet, action: Action, annee: int, r: int, premiere: int, pct: bool) -> None:
-        """Live feedback: the register-derived value, the check against the typed one, the achievement."""
+        """Live feedback: the register-derived value, the check against the typed one, the achievement.
+
+        Each formula is written with the result Python computes from the same inputs as its cached value, so
+        that a client which does not recalculate on opening (a file preview, LibreOffice by default) shows
+        the right figures too. Those cached results are never read back.
+        """
         st = self.st
         kind = action.indicateur.type
         realise, cible, calcule = a1(r, COL_REALISE), a1(r, COL_CIBLE), a1(r, COL_CALCULE)
         regle = regle_de(action)
+        v_realise = _nombre(self.saisie.valeurs.get(nom_defini(action, annee, Champ.REALISE)))
+        v_cible = action.indicateur.cibles[annee].valeur_fixe
+        if v_cible is None:
+            v_cible = _nombre(self.saisie.valeurs.get(nom_defini(action, annee, Champ.CIBLE)))
+        v_calcule: float | None = None
+        utilise = False
         if regle is not None:
+            lignes = self.saisie.registres.get(regle.registre, ())
+            utilise = bool(lignes)
+            v_calcule = regle.calculer(lignes, action, annee, self.conv.parametres).valeur
             nom = nom_defini(action, annee, CHAMP_CALCULE)
             fmt = st.calcule_pct if pct else st.calcule
             if nom in self.saisie.valeurs:  # what a user who typed over the formula leaves behind
                 self._ecrire_valeur(ws, r, COL_CALCULE, self.saisie.valeurs[nom], fmt)
             else:
-                ws.write_formula(r, COL_CALCULE, "=" + regle.formule(action, annee), fmt)
+                ws.write_formula(r, COL_CALCULE, "=" + regle.formule(action, annee), fmt, _cache(v_calcule))
             self._nommer(ws, nom, r, COL_CALCULE)
             tol = tolerance_xl(action, calcule)
+            controle = ""
+            if v_realise is not None and v_calcule is not None:
+                controle = "OK" if concordent(action, v_realise, v_calcule) else "≠ registres"
             ws.write_formula(
                 r,
                 COL_CONTROLE,
                 f'=IF(OR({realise}="",{calcule}=""),"",IF(ABS({realise}-{calcule})<={tol},"OK","≠ registres"))',
                 st.calcule_texte,
+                controle,
             )
         elif kind in TYPES_AVEC_RATIO:
             num, den = a1(r, COL_NUM), a1(r, COL_DEN)
             ws.write_formula(
-                r, COL_CALCULE, f'=IF(OR({num}="",{den}="",{den}=0),"",{num}/{den})', st.calcule_pct
+                r, COL_CALCULE, f'=IF(OR({num}="",{den}="",{den}=0),"",{num}/{den})', st.calcule_pct, ""
             )
         else:
             ws.write_blank(r, COL_CALCULE, None, st.fige)
@@ -576,20 +594,45 @@ class _Constructeur:
             return
         if regle is None:
             ws.write_blank(r, COL_CONTROLE, None, st.fige)
-        # The value judged is the typed one, else the registers' (the same choice the consolidation makes).
-        valeur = f'IF({realise}<>"",{realise},{calcule})' if regle is not None else realise
+        # The value judged is the registers' when the register is kept, else the typed one: the consolidation's
+        # choice (DESIGN.md), so that staff see the status the coordinator will see.
+        if regle is not None:
+            tenu = f"COUNTA({REGISTRES[regle.registre].ref(REGISTRES[regle.registre].colonnes[0].cle)})>0"
+            valeur = f'IF(AND({tenu},{calcule}<>""),{calcule},{realise})'
+            v_valeur = v_calcule if utilise and v_calcule is not None else v_realise
+        else:
+            valeur, v_valeur = realise, v_realise
+        reference = None
         if kind is TypeIndicateur.PART_REFERENCE:
             base = a1(premiere, COL_REALISE, absolu=True)
             base_calc = a1(premiere, COL_CALCULE, absolu=True)
-            ref = f'IF({base}<>"",{base},{base_calc})'
+            ref = f'IF({base_calc}<>"",{base_calc},{base})'
             formule = (
                 f'=IFERROR(IF(OR({cible}="",{valeur}="",{ref}=""),"",(({ref}-{valeur})/{ref})/{cible}),"")'
             )
+            reference = self._reference_12_2(action)
         elif action.indicateur.sens is Sens.BAISSE:
             formule = f'=IFERROR(IF(OR({cible}="",{valeur}="",{valeur}=0),"",{cible}/{valeur}),"")'
         else:
             formule = f'=IFERROR(IF(OR({cible}="",{valeur}="",{cible}=0),"",{valeur}/{cible}),"")'
-        ws.write_formula(r, COL_ATTEINTE, formule, st.calcule_pct)
+        ws.write_formula(
+            r,
+            COL_ATTEINTE,
+            formule,
+            st.calcule_pct,
+            _cache(_atteinte_cache(action, v_cible, v_valeur, reference)),
+        )
+
+    def _reference_12_2(self, action: Action) -> float | None:
+        """Baseline share of 12.2 as the Atteinte formula sees it (registers first, else typed)."""
+        annee = self.conv.parametres.annee_reference
+        regle = regle_de(action)
+        if regle is not None:
+            lignes = self.saisie.registres.get(regle.registre, ())
+            v = regle.calculer(lignes, action, annee, self.conv.parametres).valeur
+            if v is not None:
+                return v
+        return _nombre(self.saisie.valeurs.get(nom_defini(action, annee, Champ.REALISE)))
 
     # -- validations ----------------------------------------------------------------------------------------
 
@@ -790,6 +833,28 @@ class _Constructeur:
 
 def _nom_liste(col: Colonne) -> str:
     return "LISTE_" + col.cle.upper()
+
+
+def _nombre(v: Any) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def _cache(v: float | None) -> float | str:
+    """Cached result of a formula: the number, or the empty text the formula shows when it has none."""
+    return "" if v is None else v
+
+
+def _atteinte_cache(
+    action: Action, cible: float | None, valeur: float | None, reference: float | None
+) -> float | None:
+    """What the Atteinte formula computes (same arithmetic as rse_xl.indicateurs.atteinte, with Excel's blanks)."""
+    if cible is None or valeur is None:
+        return None
+    if action.indicateur.type is TypeIndicateur.PART_REFERENCE:
+        return None if not reference or not cible else ((reference - valeur) / reference) / cible
+    if action.indicateur.sens is Sens.BAISSE:
+        return None if valeur == 0 else cible / valeur
+    return None if cible == 0 else valeur / cible
 
 
 def nom_fichier_modele(office: Office) -> str:

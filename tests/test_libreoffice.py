@@ -92,3 +92,30 @@ def test_modeles_commites_s_ouvrent(office, tmp_path: Path) -> None:
     assert openpyxl.load_workbook(sortie, read_only=True).sheetnames == attendus
     lu = lire_classeur(sortie, CONV)
     assert lu.lisible and lu.office is not None and lu.office.code == office.code
+
+
+def test_valeurs_en_cache_egales_au_calcul_de_libreoffice(recalcule) -> None:
+    """Every formula of the fiche sheets is written with the result LibreOffice computes (register value,
+    live check, achievement), so clients that do not recalculate on opening show the right figures."""
+    _office, _saisie, source, sortie = recalcule
+    avant = openpyxl.load_workbook(source, data_only=True)
+    apres = openpyxl.load_workbook(sortie, data_only=True)
+    formules = openpyxl.load_workbook(source)
+    ecarts = []
+    for fiche in CONV.fiches:
+        ws_f, ws_a, ws_b = formules[fiche.onglet], avant[fiche.onglet], apres[fiche.onglet]
+        for ligne in ws_f.iter_rows():
+            for cellule in ligne:
+                if not (isinstance(cellule.value, str) and cellule.value.startswith("=")):
+                    continue
+                cache = ws_a[cellule.coordinate].value
+                calc = ws_b[cellule.coordinate].value
+                if cache in (None, "") and calc in (None, ""):
+                    continue
+                if isinstance(calc, int | float) and isinstance(cache, int | float):
+                    if abs(calc - cache) <= 1e-9 * max(1, abs(calc)):
+                        continue
+                elif cache == calc:
+                    continue
+                ecarts.append((fiche.onglet, cellule.coordinate, cache, calc))
+    assert not ecarts, ecarts[:10]
