@@ -76,3 +76,37 @@ def afficher_rapport(console: Console, rapport: Rapport, classeurs: Sequence[Cla
         f"\n[bold {couleur}]{stats['fichiers']} fichier(s) : {stats['erreurs']} erreur(s), "
         f"{stats['avertissements']} avertissement(s).[/]"
     )
+
+
+def resume_consolidation(console: Console, conso: object, sorties: Sequence[Path]) -> None:
+    """End-of-run summary: offices, files left out, errors, warnings, where the outputs are."""
+    from rse_xl.consolidation import Consolidation
+    from rse_xl.indicateurs import INTER, Statut
+
+    assert isinstance(conso, Consolidation)
+    stats = conso.rapport.statistiques()
+    console.print(
+        f"[bold]Campagne {conso.annee}[/] — {len(conso.offices)} office(s) consolidé(s) : "
+        + (", ".join(o.nom for o in conso.offices) or "aucun"),
+        highlight=False,
+    )
+    for f in conso.fichiers:
+        if not f.retenu:
+            console.print(
+                f"  [red]Écarté[/] : {f.fichier} ({f.erreurs} erreur(s) ; voir « rse-xl valider »)",
+                highlight=False,
+            )
+    inter = [r for r in conso.resultats if r.office == INTER and r.annee == conso.annee]
+    if inter:
+        compte = {s: sum(r.statut is s for r in inter) for s in Statut}
+        console.print(
+            "  Inter-offices : " + ", ".join(f"{n} {s.value.lower()}" for s, n in compte.items() if n),
+            highlight=False,
+        )
+    couleur = "green" if conso.rapport.valide else "red"
+    console.print(
+        f"  [{couleur}]{stats['erreurs']} erreur(s)[/], {stats['avertissements']} avertissement(s) "
+        "(détail dans l'onglet Contrôles)."
+    )
+    for p in sorties:
+        console.print(f"Écrit : [bold]{p}[/]", highlight=False)

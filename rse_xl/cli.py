@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -54,7 +56,7 @@ def principal(
     ] = False,
 ) -> None:
     """Suivi de la convention RSE inter-offices 2025-2027."""
-    _Etat.debug = debug
+    _Etat.debug = _Etat.debug or debug
 
 
 # --- referentiel -------------------------------------------------------------------------------------------
@@ -122,6 +124,12 @@ def cmd_valider(
     entrees: Entrees = None,
     en_json: Annotated[bool, typer.Option("--json", help="Rapport complet en JSON.")] = False,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Lectures en parallèle.")] = 1,
+    date_reference: Annotated[
+        str | None,
+        typer.Option(
+            "--date-reference", help="Date du jour à retenir (AAAA-MM-JJ), pour rejouer une campagne."
+        ),
+    ] = None,
 ) -> None:
     """Contrôler des classeurs d'office sans les modifier ; code de sortie 1 s'il y a au moins une erreur."""
     from rse_xl.affichage import afficher_rapport, progression
@@ -132,12 +140,136 @@ def cmd_valider(
     if not chemins:
         raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
     with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
-        resultat = valider(chemins, workers=workers, progression=avancer)
+        resultat = valider(chemins, aujourdhui=_date(date_reference), workers=workers, progression=avancer)
     if en_json:
         _json(resultat.rapport.en_dict())
     else:
         afficher_rapport(console, resultat.rapport, resultat.classeurs)
     raise typer.Exit(CODE_OK if resultat.rapport.valide else CODE_ERREURS)
+
+
+# --- consolider ---------------------------------------------------------------------------------------------
+
+
+def _date(texte: str | None) -> dt.date | None:
+    if texte is None:
+        return None
+    try:
+        return dt.date.fromisoformat(texte)
+    except ValueError:
+        raise EntreeError(
+            f"Date invalide « {texte} » : écrivez-la AAAA-MM-JJ, par exemple 2026-11-30."
+        ) from None
+
+
+@app.command("consolider")
+def cmd_consolider(
+    entrees: Entrees = None,
+    sortie: Annotated[
+        Path | None,
+        typer.Option("-o", "--sortie", help="Classeur de synthèse à écrire (.xlsx, ou .xlsm : maître)."),
+    ] = None,
+    annee: Annotated[
+        int | None, typer.Option("--annee", help="Année de campagne de la synthèse (2025 à 2027).")
+    ] = None,
+    en_json: Annotated[bool, typer.Option("--json", help="Résumé et indicateurs en JSON.")] = False,
+    export: Annotated[
+        list[str] | None,
+        typer.Option("--export", help="Exporter aussi les données : csv, parquet (répétable)."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Lectures en parallèle (défaut : nombre de cœurs).")
+    ] = None,
+    date_reference: Annotated[
+        str | None,
+        typer.Option(
+            "--date-reference", help="Date du jour à retenir (AAAA-MM-JJ), pour rejouer une campagne."
+        ),
+    ] = None,
+) -> None:
+    """Consolider les classeurs des offices et écrire la synthèse (sans entrée : les classeurs de démonstration)."""
+    from rse_xl.affichage import progression, resume_consolidation
+    from rse_xl.consolidation import consolider
+    from rse_xl.fichiers import collecter_classeurs
+    from rse_xl.referentiel import referentiel
+
+    conv = referentiel()
+    if annee is not None and annee not in conv.periode:
+        raise EntreeError(
+            f"Année {annee} hors de la convention : choisissez {', '.join(map(str, conv.periode))}."
+        )
+    formats = [f.lower() for f in export or []]
+    for f in formats:
+        if f not in ("csv", "parquet"):
+            raise EntreeError(f"Format d'export inconnu « {f} » : choisissez csv ou parquet.")
+    chemins = collecter_classeurs(entrees or [dossier_demo()])
+    if not chemins:
+        raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
+    with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
+        conso = consolider(
+            chemins,
+            annee=annee,
+            aujourdhui=_date(date_reference),
+            workers=workers or os.cpu_count() or 1,
+            progression=avancer,
+        )
+    cible = sortie or Path(f"synthese_RSE_{conso.annee}.xlsx")
+    ecrits = [_ecrire_sortie(conso, cible)]
+    for f in formats:
+        from rse_xl.export import exporter_donnees
+
+        ecrits.append(exporter_donnees(conso, cible.with_suffix("." + f), f))  # type: ignore[arg-type]
+    if en_json:
+        from rse_xl.indicateurs import en_dict
+
+        _json(
+            {
+                "sorties": [str(p) for p in ecrits],
+                "annee": conso.annee,
+                "offices": [o.code for o in conso.offices],
+                "valide": conso.rapport.valide,
+                "statistiques": conso.rapport.statistiques(),
+                "fichiers": [f.__dict__ for f in conso.fichiers],
+                "resultats": [en_dict(r) for r in conso.resultats],
+                "problemes": [p.en_dict() for p in conso.rapport.problemes],
+            }
+        )
+    else:
+        resume_consolidation(console, conso, ecrits)
+    raise typer.Exit(CODE_OK if conso.rapport.valide else CODE_ERREURS)
+
+
+def _ecrire_sortie(conso: object, cible: Path) -> Path:
+    if cible.suffix.lower() == ".xlsm":
+        from rse_xl.maitre import ecrire_maitre
+
+        return ecrire_maitre(cible, conso)  # type: ignore[arg-type]
+    if cible.suffix.lower() != ".xlsx":
+        raise EntreeError(
+            f"« {cible.name} » : la synthèse s'écrit en .xlsx (ou .xlsm pour un classeur maître)."
+        )
+    from rse_xl.synthese import ecrire_synthese
+
+    return ecrire_synthese(conso, cible)  # type: ignore[arg-type]
+
+
+# --- demo --------------------------------------------------------------------------------------------------
+
+
+@app.command("demo")
+def cmd_demo(
+    dossier: Annotated[
+        Path, typer.Option("-o", "--sortie", help="Dossier où écrire les trois classeurs.")
+    ] = Path("workbooks"),
+    graine: Annotated[
+        int, typer.Option("--graine", help="Graine du tirage (mêmes données pour la même graine).")
+    ] = 0,
+) -> None:
+    """Écrire trois classeurs d'office remplis de données plausibles, pour essayer l'outil."""
+    from rse_xl.demo import ecrire_demo
+
+    for chemin in ecrire_demo(dossier, graine=graine):
+        console.print(f"Classeur de démonstration écrit : {chemin}")
 
 
 def dossier_demo() -> Path:
