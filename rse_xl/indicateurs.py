@@ -211,11 +211,12 @@ def _resultat_office(
         if ref:
             r.sources[champ.value.lower()] = ref
     # Target: fixed by the convention, else the office's.
+    cible_invalide = False
     if cible_conv.valeur_fixe is not None:
         r.cible = cible_conv.valeur_fixe
     elif cible_conv.mesure is Mesure.VALEUR:
-        r.cible, invalide = _nombre(lu.saisie(code, annee, Champ.CIBLE))
-        if invalide:
+        r.cible, cible_invalide = _nombre(lu.saisie(code, annee, Champ.CIBLE))
+        if cible_invalide:
             r.exclu, r.motif = True, "objectif-cible écarté (erreur de validation)"
     if ind.type is TypeIndicateur.JALON:
         r.statut = statut_etape(r.etape, annee, annee_courante)
@@ -231,11 +232,18 @@ def _resultat_office(
         lignes = lu.lignes_valides(registre)
         if lignes:
             calcul = calculer(action, annee, {registre: lignes}, conv.parametres)
+            if calcul is not None and annee > annee_courante and not calcul.lignes:
+                calcul = None  # a year still to come with nothing recorded: not a zero
             if calcul is not None and calcul.valeur is not None:
                 r.realise_registres = float(calcul.valeur)
     if calcul is not None and calcul.valeur is not None:
         r.realise = float(calcul.valeur)
         r.origine = Origine.REGISTRES
+        formule = lu.calcules.get((code, annee))
+        if formule is not None:
+            r.sources["realise"] = _ref(formule) or r.sources.get("realise", "")
+        if saisi_invalide:
+            r.motif = "réalisé saisi écarté (erreur de validation) ; valeur des registres retenue"
         r.numerateur, r.denominateur = calcul.numerateur, calcul.denominateur
         r.details.update(calcul.details)
         # Register rows of one office are its own items; shared identifiers and material types are not.
@@ -260,7 +268,11 @@ def _resultat_office(
         r.statut = statut_etape(r.etape, annee, annee_courante)
         return r
     if r.cible is None:
-        r.statut = Statut.SANS_OBJECTIF if r.realise is not None or not r.exclu else Statut.NON_RENSEIGNE
+        # "Sans objectif": a value with no target to judge it by. Nothing typed, or a target typed wrongly
+        # (it exists, it is just unreadable), is "Non renseigné".
+        r.statut = (
+            Statut.SANS_OBJECTIF if r.realise is not None and not cible_invalide else Statut.NON_RENSEIGNE
+        )
         return r
     r.atteinte = atteinte(action, r.cible, r.realise, reference)
     r.statut = _statut_valeur(r.atteinte, conv)
@@ -308,6 +320,18 @@ def resultats_inter(
     return sortie
 
 
+def _statut_jalons(offices: Sequence[Resultat]) -> Statut:
+    """A step of the offices together: done when all are done, late as soon as one is late."""
+    statuts = [o.statut for o in offices if o.statut is not Statut.NON_RENSEIGNE]
+    if not statuts:
+        return Statut.NON_RENSEIGNE
+    if len(statuts) == len(offices) and all(s is Statut.ATTEINT for s in statuts):
+        return Statut.ATTEINT
+    if Statut.EN_RETARD in statuts:
+        return Statut.EN_RETARD
+    return Statut.EN_BONNE_VOIE
+
+
 def _somme(valeurs: Iterable[float | None]) -> float | None:
     vs = [v for v in valeurs if v is not None]
     return sum(vs) if vs else None
@@ -347,10 +371,9 @@ def _inter(
             r.realise = float(len(faits)) if offices else None
             r.cible = float(len(offices)) if offices else None
             r.atteinte = (len(faits) / len(offices)) if offices else None
-            r.statut = _statut_valeur(r.atteinte, conv) if renseignes else Statut.NON_RENSEIGNE
-            return r
-        _valeurs_inter(r, action, avec_valeur)
-        r.statut = _statut_valeur(len(faits) / len(offices), conv) if renseignes else Statut.NON_RENSEIGNE
+        else:
+            _valeurs_inter(r, action, avec_valeur)
+        r.statut = _statut_jalons(offices)
         return r
     _valeurs_inter(r, action, avec_valeur)
     # Targets of the offices together.

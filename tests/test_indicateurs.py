@@ -241,11 +241,20 @@ def test_jalon(conso: Consolidation) -> None:
     assert r(conso, "NMH", "F03.A2", 2025).statut is Statut.NON_RENSEIGNE
     inter = r(conso, INTER, "F03.A2", 2025)
     assert inter.details["offices_realise"] == 1 and inter.etape == "1 / 3 réalisé"
+    assert inter.statut is Statut.EN_RETARD  # one office is late: the offices together are late
+
+
+def test_annee_a_venir_sans_donnees(conso: Consolidation) -> None:
+    """2027 is still to come on 30/11/2026: empty registers give no value, not a zero « En retard »."""
+    arc = r(conso, "ARC", "F01.A1", 2027)
+    assert arc.realise is None and arc.statut is Statut.NON_RENSEIGNE
+    assert r(conso, "ARC", "F01.A1", 2026).realise == 2
 
 
 def test_registres_retenus_et_ecart_montre(conso: Consolidation) -> None:
     arc = r(conso, "ARC", "F01.A1")
     assert arc.origine is Origine.REGISTRES
+    assert arc.sources["realise"].endswith("I10") and arc.sources["cible"].endswith("E10")  # the formula cell
     assert (arc.realise, arc.realise_saisi, arc.realise_registres) == (2, 5, 2)
     assert arc.ecart
     assert arc.atteinte == pytest.approx(0.5)
@@ -261,7 +270,9 @@ def test_valeur_invalide_ecartee(conso: Consolidation) -> None:
 
 def test_office_sans_donnees(conso: Consolidation) -> None:
     nmh = r(conso, "NMH", "F13.A2")
-    assert nmh.realise is None and nmh.statut is Statut.SANS_OBJECTIF
+    assert nmh.realise is None and nmh.statut is Statut.NON_RENSEIGNE
+    bmh = r(conso, "BMH", "F16.A2")
+    assert bmh.cible == 1 and bmh.statut is Statut.ATTEINT  # joint target, fixed by the convention
     assert r(conso, INTER, "F13.A2").offices == 2
 
 
