@@ -253,6 +253,31 @@ def _ecrire_sortie(conso: object, cible: Path) -> Path:
     return ecrire_synthese(conso, cible)  # type: ignore[arg-type]
 
 
+# --- maitre ------------------------------------------------------------------------------------------------
+
+
+@app.command("maitre")
+def cmd_maitre(
+    sortie: Annotated[
+        Path,
+        typer.Option("-o", "--sortie", help="Classeur maître à écrire (.xlsm)."),
+    ] = Path("maitre_RSE.xlsm"),
+    interpreter: Annotated[
+        str | None,
+        typer.Option(
+            "--interpreter",
+            help="Chemin de Python pour xlwings (onglet xlwings.conf), ex. "
+            "%LOCALAPPDATA%\\Programs\\Python\\Python311\\python.exe.",
+        ),
+    ] = None,
+) -> None:
+    """Écrire le classeur maître vierge (.xlsm) : boutons Valider, Consolider, Générer la synthèse."""
+    from rse_xl.maitre import ecrire_maitre
+
+    chemin = ecrire_maitre(sortie, interpreter=interpreter)
+    console.print(f"Classeur maître écrit : {chemin}")
+
+
 # --- demo --------------------------------------------------------------------------------------------------
 
 

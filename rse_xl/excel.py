@@ -1,0 +1,527 @@
+"""The master workbook's buttons: the functions xlwings' RunPython calls, a few lines each over the library.
+
+A button reads the Paramètres sheet of the calling workbook (by defined names), runs the same library
+functions as the command line, renders the result sheets with the summary's XlsxWriter code into a
+temporary workbook, and copies those sheets into the master in place of the previous ones. Every failure
+ends as a French message box: a coordinator never sees a traceback. xlwings is imported only when a
+button runs (it is slow to import), and only its plain Book / Sheet / App interface is used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from rse_xl.errors import EntreeError, RseXlError
+from rse_xl.maitre import (
+    NON,
+    ONGLET_PARAMETRES,
+    OUI,
+    PARAM_ANNEE,
+    PARAM_DATE_REFERENCE,
+    PARAM_DOSSIER,
+    PARAM_EXPORT_CSV,
+    PARAM_SYNTHESE,
+    nom_parametre_fichier,
+)
+
+if TYPE_CHECKING:
+    from rse_xl.consolidation import Consolidation
+    from rse_xl.referentiel import Convention
+
+__all__ = [
+    "chemin_local",
+    "consolider",
+    "generer_synthese",
+    "lire_parametres",
+    "remplacer_onglets",
+    "valider",
+]
+
+FICHIER_JOURNAL = "rse-xl-excel.log"  # in the temporary folder: the traceback of an unexpected error
+
+
+# --- the three buttons ------------------------------------------------------------------------------------------
+
+
+def valider(livre: Any = None) -> None:
+    """Button « Valider »: check the offices' workbooks; the master then shows the Contrôles sheet only."""
+    _bouton("Valider", livre, _valider)
+
+
+def consolider(livre: Any = None) -> None:
+    """Button « Consolider »: check and compute; the master shows every result sheet."""
+    _bouton("Consolider", livre, _consolider)
+
+
+def generer_synthese(livre: Any = None) -> None:
+    """Button « Générer la synthèse »: as Consolider, and write the summary workbook (and CSV) to disk."""
+    _bouton("Générer la synthèse", livre, _generer_synthese)
+
+
+def _valider(maitre: _Maitre) -> tuple[str, str]:
+    # The Contrôles sheet is drawn by the summary's renderer, from a Consolidation: consolider() runs the
+    # same valider() as `rse-xl valider` first, so the report is the one the command line prints.
+    from rse_xl.synthese import ONGLET_CONTROLES
+
+    conso = maitre.consolider()
+    maitre.afficher(conso, [ONGLET_CONTROLES])
+    return _bilan("Validation terminée", conso, "Détail : onglet « Contrôles »."), _mode(conso)
+
+
+def _consolider(maitre: _Maitre) -> tuple[str, str]:
+    from rse_xl.synthese import onglets_resultats
+
+    conso = maitre.consolider()
+    maitre.afficher(conso, onglets_resultats(conso.convention, accueil=False))
+    return _bilan("Consolidation terminée", conso, "Résultats : onglet « Synthèse » et suivants."), _mode(
+        conso
+    )
+
+
+def _generer_synthese(maitre: _Maitre) -> tuple[str, str]:
+    from rse_xl.synthese import onglets_resultats
+
+    conso = maitre.consolider()
+    ecrits = maitre.ecrire_fichiers(conso)  # first: a locked file leaves the master as it was
+    maitre.afficher(conso, onglets_resultats(conso.convention, accueil=False))
+    fichiers = "\n".join(f"  {p}" for p in ecrits)
+    return _bilan("Synthèse générée", conso, f"Fichier(s) écrit(s) :\n{fichiers}"), _mode(conso)
+
+
+# --- what every button does around its work ----------------------------------------------------------------------
+
+
+def _bouton(titre: str, livre: Any, travail: Callable[[_Maitre], tuple[str, str]]) -> None:
+    """Run one button: screen frozen meanwhile and always restored, one French message box at the end."""
+    livre = livre if livre is not None else _livre_appelant()
+    app = livre.app
+    try:
+        app.screen_updating = False
+        app.display_alerts = False
+        message, mode = travail(_Maitre(livre))
+    except RseXlError as exc:
+        message, mode = str(exc), "critical"
+    except Exception as exc:  # a button never shows a traceback: the message says what to do instead
+        message, mode = _message_inattendu(titre, exc), "critical"
+    finally:
+        # Set from another process, these stay as left even after Python exits: restore them whatever happened.
+        app.screen_updating = True
+        app.display_alerts = True
+        app.status_bar = False  # False gives the status bar back to Excel
+    app.alert(message, title=f"rse-xl — {titre}", mode=mode)
+
+
+def _livre_appelant() -> Any:
+    import xlwings as xw  # here only: importing xlwings costs time, and the CLI never needs it
+
+    try:
+        return xw.Book.caller()
+    except Exception as exc:
+        raise EntreeError(
+            "Ces fonctions se lancent depuis les boutons du classeur maître (xlwings RunPython). "
+            "Hors d'Excel, utilisez la ligne de commande : rse-xl valider, rse-xl consolider."
+        ) from exc
+
+
+def _message_inattendu(titre: str, exc: BaseException) -> str:
+    cause = f"{type(exc).__name__} : {exc}"
+    if len(cause) > 400:
+        cause = cause[:399] + "…"
+    texte = (
+        f"Erreur inattendue pendant « {titre} » ({cause}).\n\n"
+        "Relancez la même opération en ligne de commande avec --debug, par exemple "
+        "« rse-xl --debug consolider DOSSIER », et transmettez la trace à l'équipe rse-xl."
+    )
+    journal = _journaliser(exc)
+    if journal is not None:
+        texte += f"\nLe détail technique est aussi dans {journal}."
+    return texte
+
+
+def _journaliser(exc: BaseException) -> Path | None:
+    """Write the traceback to a file: never to stderr, which xlwings on macOS shows in a message box."""
+    chemin = Path(tempfile.gettempdir()) / FICHIER_JOURNAL
+    try:
+        chemin.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    except OSError:
+        return None
+    return chemin
+
+
+def _pluriel(n: int, mot: str) -> str:
+    return f"{n} {mot}{'s' if n > 1 else ''}"
+
+
+def _bilan(titre: str, conso: Consolidation, suite: str) -> str:
+    stats = conso.rapport.statistiques()
+    lignes = [
+        f"{titre} — année {conso.annee}.",
+        f"{_pluriel(stats['fichiers'], 'classeur')} lu(s) : {_pluriel(stats['erreurs'], 'erreur')}, "
+        f"{_pluriel(stats['avertissements'], 'avertissement')}.",
+    ]
+    if stats["erreurs"]:
+        lignes.append(
+            "Les valeurs en erreur sont écartées des résultats : faites-les corriger par les offices "
+            "(liste dans l'onglet « Contrôles »)."
+        )
+    lignes.append(suite)
+    return "\n".join(lignes)
+
+
+def _mode(conso: Consolidation) -> str:
+    return "critical" if conso.rapport.statistiques()["erreurs"] else "info"
+
+
+# --- the calling master ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reglages:
+    """What the Paramètres sheet says, as Python values (paths still as typed)."""
+
+    annee: int | None = None
+    date_reference: dt.date | None = None
+    dossier: str | None = None
+    fichiers: dict[str, str] = field(default_factory=dict)  # office code → path
+    synthese: str | None = None
+    export_csv: bool = False
+
+
+def lire_parametres(livre: Any, conv: Convention) -> Reglages:
+    """Read the settings of a master workbook by their defined names; bad values raise in French."""
+
+    def valeur(nom: str) -> Any:
+        if nom not in livre.names:
+            raise EntreeError(
+                f"Le nom « {nom} » manque dans ce classeur : ce n'est pas un classeur maître rse-xl à jour. "
+                "Écrivez-en un neuf avec « rse-xl maitre » et reportez-y vos paramètres."
+            )
+        return livre.names[nom].refers_to_range.value
+
+    fichiers = {o.code: t for o in conv.offices if (t := _texte(valeur(nom_parametre_fichier(o.code))))}
+    return Reglages(
+        annee=_annee(valeur(PARAM_ANNEE), conv),
+        date_reference=_date(valeur(PARAM_DATE_REFERENCE)),
+        dossier=_texte(valeur(PARAM_DOSSIER)),
+        fichiers=fichiers,
+        synthese=_texte(valeur(PARAM_SYNTHESE)),
+        export_csv=_oui_non(valeur(PARAM_EXPORT_CSV)),
+    )
+
+
+def _texte(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    texte = str(v).strip()
+    return texte or None
+
+
+def _annee(v: Any, conv: Convention) -> int | None:
+    texte = _texte(v)
+    if texte is None:
+        return None
+    if not texte.isdigit() or int(texte) not in conv.periode:
+        periode = ", ".join(map(str, conv.periode))
+        raise EntreeError(
+            f"Année « {texte} » dans l'onglet Paramètres : choisissez {periode}, ou laissez vide."
+        )
+    return int(texte)
+
+
+def _date(v: Any) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    texte = _texte(v)
+    if texte is None:
+        return None
+    for lire in (dt.date.fromisoformat, lambda t: dt.datetime.strptime(t, "%d/%m/%Y").date()):
+        with contextlib.suppress(ValueError):
+            return lire(texte)
+    raise EntreeError(
+        f"Date de référence « {texte} » dans l'onglet Paramètres : écrivez-la jj/mm/aaaa, ou laissez vide."
+    )
+
+
+def _oui_non(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    texte = (_texte(v) or NON).lower()
+    if texte in (OUI, "o", "vrai", "true", "1"):
+        return True
+    if texte in (NON, "n", "faux", "false", "0"):
+        return False
+    raise EntreeError(f"Export CSV « {texte} » dans l'onglet Paramètres : choisissez « oui » ou « non ».")
+
+
+class _Maitre:
+    """The calling master workbook: its settings, its local folder, and the library calls of the buttons."""
+
+    def __init__(self, livre: Any) -> None:
+        from rse_xl.consolidation import annee_par_defaut
+        from rse_xl.referentiel import referentiel
+
+        self.livre = livre
+        self.app = livre.app
+        noms = [f.name for f in livre.sheets]
+        if ONGLET_PARAMETRES not in noms:
+            raise EntreeError(
+                f"« {livre.name} » n'est pas un classeur maître rse-xl : l'onglet « {ONGLET_PARAMETRES} » manque."
+            )
+        self.conv = referentiel()
+        self.chemin = chemin_local(livre.fullname)  # None: a web address with no synced copy on this PC
+        self.dossier = self.chemin.parent if self.chemin else None
+        self.reglages = lire_parametres(livre, self.conv)
+        self.aujourdhui = self.reglages.date_reference or dt.date.today()
+        self.annee = self.reglages.annee or annee_par_defaut(self.conv, self.aujourdhui)
+
+    def statut(self, texte: str) -> None:
+        self.app.status_bar = f"rse-xl — {texte}"
+
+    def resoudre(self, texte: str, quoi: str) -> Path:
+        """A path typed in Paramètres: web addresses mapped to the synced folder, relative to the master."""
+        texte = texte.strip().strip('"').strip()  # Explorer's « Copy as path » adds quotes
+        if "://" in texte:
+            local = chemin_local(texte)
+            if local is None:
+                raise EntreeError(
+                    f"{quoi} « {texte} » est une adresse web, sans copie synchronisée trouvée sur ce PC : "
+                    "indiquez dans l'onglet Paramètres le chemin du dossier synchronisé (OneDrive) sur ce PC."
+                )
+            return local
+        chemin = Path(os.path.expandvars(os.path.expanduser(texte)))
+        if chemin.is_absolute():
+            return chemin
+        if self.dossier is None:
+            raise EntreeError(
+                f"{quoi} « {texte} » est un chemin relatif, mais le dossier du classeur maître est inconnu "
+                "(maître ouvert depuis SharePoint ou OneDrive sans dossier synchronisé sur ce PC, ou jamais "
+                "enregistré) : indiquez un chemin complet dans l'onglet Paramètres."
+            )
+        return self.dossier / chemin
+
+    def sortie(self) -> Path:
+        """Where « Générer la synthèse » writes the summary workbook."""
+        defaut = f"synthese_RSE_{self.annee}.xlsx"
+        chemin = self.resoudre(self.reglages.synthese or defaut, "Le classeur de synthèse")
+        if chemin.is_dir():
+            chemin = chemin / defaut
+        if chemin.suffix.lower() != ".xlsx":
+            raise EntreeError(
+                f"Classeur de synthèse « {chemin.name} » dans l'onglet Paramètres : la synthèse s'écrit en .xlsx."
+            )
+        return chemin
+
+    def classeurs(self) -> list[Path]:
+        """The offices' workbooks named in Paramètres, without the master itself or the summary it writes."""
+        from rse_xl.fichiers import collecter_classeurs
+
+        r = self.reglages
+        entrees = [self.resoudre(r.dossier, "Le dossier des classeurs")] if r.dossier else []
+        noms = {o.code: o.nom for o in self.conv.offices}
+        entrees += [self.resoudre(t, f"Le fichier de {noms[code]}") for code, t in r.fichiers.items()]
+        if not entrees:
+            raise EntreeError(
+                "Indiquez dans l'onglet « Paramètres » le dossier des classeurs des offices, ou le fichier de "
+                "chaque office, puis relancez."
+            )
+        exclus = {self.chemin} if self.chemin else set()
+        with contextlib.suppress(RseXlError):
+            exclus.add(self.sortie())
+        exclus = {p.resolve() for p in exclus}
+        chemins = [c for c in collecter_classeurs(entrees) if c.resolve() not in exclus]
+        if not chemins:
+            raise EntreeError(
+                "Aucun classeur .xlsx ou .xlsm trouvé dans : "
+                + ", ".join(f"« {e} »" for e in entrees)
+                + ". Vérifiez l'onglet Paramètres."
+            )
+        return chemins
+
+    def consolider(self) -> Consolidation:
+        from rse_xl.consolidation import consolider
+
+        chemins = self.classeurs()
+        lus = 0
+
+        def avancer(chemin: Path) -> None:
+            nonlocal lus
+            lus += 1
+            self.statut(f"lecture des classeurs ({lus}/{len(chemins)}) : {chemin.name}")
+
+        self.statut(f"lecture de {len(chemins)} classeur(s)…")
+        # One worker: the progress callback talks to Excel, and COM objects stay on the thread that made them.
+        return consolider(
+            chemins,
+            annee=self.annee,
+            aujourdhui=self.reglages.date_reference,
+            convention=self.conv,
+            workers=1,
+            progression=avancer,
+        )
+
+    def ecrire_fichiers(self, conso: Consolidation) -> list[Path]:
+        from rse_xl.synthese import ecrire_synthese
+
+        sortie = self.sortie()
+        self.statut(f"écriture de {sortie.name}…")
+        ecrits = [ecrire_synthese(conso, sortie)]
+        if self.reglages.export_csv:
+            from rse_xl.export import exporter_donnees
+
+            ecrits.append(exporter_donnees(conso, sortie.with_suffix(".csv"), "csv"))
+        return ecrits
+
+    def afficher(self, conso: Consolidation, onglets: Sequence[str]) -> None:
+        """Render the result sheets into a temporary workbook and copy ``onglets`` into the master."""
+        import xlsxwriter
+
+        from rse_xl.synthese import OPTIONS_CLASSEUR, onglets_resultats, remplir_classeur
+
+        self.statut("mise en forme des résultats…")
+        # Links to the offices' files are written relative to the master's folder, where the sheets end up.
+        dossier_liens = self.dossier
+        if dossier_liens is None:  # master on the web: links relative to the inputs are the best guess
+            dossier_liens = Path(conso.fichiers[0].chemin).parent if conso.fichiers else Path.cwd()
+        with tempfile.TemporaryDirectory(
+            prefix="rse-xl-", dir=_dossier_temporaire(), ignore_cleanup_errors=True
+        ) as dossier:
+            # A name no open workbook has: Excel cannot open two workbooks with the same name.
+            temporaire = Path(dossier) / f"rse-xl-resultats-{os.getpid()}.xlsx"
+            wb = xlsxwriter.Workbook(str(temporaire), OPTIONS_CLASSEUR)
+            remplir_classeur(wb, conso, dossier_liens, accueil=False)
+            wb.close()
+            self.statut("copie des résultats dans le classeur maître…")
+            source = self.app.books.open(
+                str(temporaire), update_links=False, read_only=True, add_to_mru=False
+            )
+            try:
+                _masquer(source)
+                remplacer_onglets(
+                    self.livre, source, onglets, anciens=onglets_resultats(self.conv, accueil=False)
+                )
+            finally:
+                source.close()  # before the folder is removed: Windows cannot delete an open file
+        self.livre.sheets[onglets[0]].activate()
+
+
+def _dossier_temporaire() -> str | None:
+    """On macOS, Excel's sandbox opens a file without asking for access only inside its own container."""
+    if sys.platform == "darwin":
+        bac = Path.home() / "Library" / "Containers" / "com.microsoft.Excel" / "Data"
+        if bac.is_dir():
+            return str(bac)
+    return None  # elsewhere, the system's temporary folder
+
+
+def _masquer(livre: Any) -> None:
+    """Hide the temporary workbook's window on Windows; elsewhere, screen updating off keeps it unseen."""
+    if sys.platform.startswith("win"):
+        with contextlib.suppress(Exception):  # cosmetic only: never fail a button for it
+            livre.api.Windows(1).Visible = False
+
+
+def remplacer_onglets(livre: Any, source: Any, onglets: Sequence[str], anciens: Sequence[str]) -> None:
+    """Delete the master's previous result sheets (``anciens``), then copy ``onglets`` of ``source`` after Paramètres.
+
+    Only sheets named as results are deleted: a sheet the coordinator added by hand is kept.
+    """
+    a_effacer = set(anciens) | set(onglets)
+    for feuille in [f for f in livre.sheets if f.name in a_effacer]:
+        feuille.delete()
+    precedente = livre.sheets[ONGLET_PARAMETRES]
+    for nom in onglets:
+        # The sheets hold no formula (DESIGN): copying them one by one leaves no link to the temporary file.
+        precedente = source.sheets[nom].copy(after=precedente)
+
+
+# --- OneDrive and SharePoint ---------------------------------------------------------------------------------------
+
+
+def chemin_local(
+    adresse: str, environ: Mapping[str, str] | None = None, maison: Path | None = None
+) -> Path | None:
+    """Local path of a workbook from Excel's FullName: itself, or the synced copy of a OneDrive/SharePoint URL.
+
+    With AutoSave on, Excel gives the web address of a file kept in OneDrive or SharePoint. The sync client keeps a
+    local copy whose folder can be guessed from the environment (``OneDrive``, ``OneDriveConsumer``,
+    ``OneDriveCommercial``). None when nothing is found (or for an unsaved workbook, which has no folder).
+    """
+    environ = os.environ if environ is None else environ
+    if "://" not in adresse:
+        chemin = Path(adresse)
+        return chemin if chemin.is_absolute() else None
+    url = urlsplit(adresse)
+    hote = (url.hostname or "").lower()
+    parties = [unquote(p) for p in url.path.split("/") if p]
+    for candidat in _candidats(hote, parties, environ, maison or Path.home()):
+        if candidat.exists():
+            return candidat
+    return None
+
+
+def _candidats(hote: str, parties: list[str], environ: Mapping[str, str], maison: Path) -> Iterator[Path]:
+    nuage = maison / "Library" / "CloudStorage"  # macOS
+    racines: list[str | Path | None]
+    if hote == "d.docs.live.net" and len(parties) > 1:
+        # OneDrive personnel : https://d.docs.live.net/<cid>/<chemin>
+        racines = [environ.get("OneDriveConsumer"), environ.get("OneDrive"), maison / "OneDrive"]
+        racines.append(nuage / "OneDrive-Personal")
+        yield from (Path(r, *parties[1:]) for r in racines if r)
+    elif hote.endswith("-my.sharepoint.com") and len(parties) > 3 and parties[0].lower() == "personal":
+        # OneDrive professionnel : https://<tenant>-my.sharepoint.com/personal/<user>/Documents/<chemin>
+        racines = [environ.get("OneDriveCommercial"), environ.get("OneDrive")]
+        racines += _sous_dossiers(nuage, r"OneDrive-(?!Personal$)(?!SharedLibraries-).+")
+        yield from (Path(r, *parties[3:]) for r in racines if r)
+    elif ".sharepoint." in hote and len(parties) > 3 and parties[0].lower() in ("sites", "teams"):
+        # Site SharePoint : https://<tenant>.sharepoint.com/sites/<site>/<bibliothèque>/<chemin>. The sync
+        # client puts each library in « <Organisation>\<Site> - <Bibliothèque> », beside « OneDrive - <Organisation> ».
+        site, bibliotheque, reste = parties[1], parties[2], parties[3:]
+        racines = []
+        if commercial := environ.get("OneDriveCommercial"):
+            dossier = Path(commercial)
+            racines.append(dossier.parent / dossier.name.removeprefix("OneDrive - "))
+        racines += _sous_dossiers(nuage, r"OneDrive-SharedLibraries-.+")
+        for racine in racines:
+            if racine:
+                yield from _dans_bibliotheque(Path(racine), site, bibliotheque, reste)
+
+
+def _sous_dossiers(dossier: Path, motif: str) -> list[Path]:
+    if not dossier.is_dir():
+        return []
+    return sorted(d for d in dossier.iterdir() if d.is_dir() and re.fullmatch(motif, d.name))
+
+
+def _dans_bibliotheque(racine: Path, site: str, bibliotheque: str, reste: list[str]) -> Iterator[Path]:
+    def norme(texte: str) -> str:
+        return re.sub(r"[\s_-]", "", texte).lower()
+
+    # The URL's « Shared Documents » is shown as « Documents » (« Documents partagés » in some French sites).
+    noms_bibliotheque = {norme(bibliotheque)}
+    if norme(bibliotheque) == "shareddocuments":
+        noms_bibliotheque |= {"documents", "documentspartages", "documentspartagés"}
+    for dossier in _sous_dossiers(racine, r".+ - .+"):
+        nom_site, _, nom_local = dossier.name.rpartition(" - ")
+        if norme(nom_site) != norme(site):
+            continue
+        if norme(nom_local) in noms_bibliotheque:
+            yield Path(dossier, *reste)
+        # Only a sub-folder of the library is synced: « <Site> - <Sous-dossier> ».
+        for i, partie in enumerate(reste[:-1]):
+            if norme(partie) == norme(nom_local):
+                yield Path(dossier, *reste[i + 1 :])
