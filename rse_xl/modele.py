@@ -61,6 +61,7 @@ from rse_xl.referentiel import (
 )
 from rse_xl.regles import regle_de
 from rse_xl.tolerances import concordent, tolerance_xl
+from rse_xl.xlsx import ecrire_valeur
 
 # Columns of a fiche sheet (0-based).
 COL_ANNEE, COL_ETAPE_TEXTE, COL_ETAPE = 0, 1, 2
@@ -216,21 +217,11 @@ class _Constructeur:
         self.plan.cellules[nom] = (ws.get_name(), ligne, col)
 
     def _ecrire_valeur(self, ws: Worksheet, ligne: int, col: int, valeur: Any, fmt: Format) -> None:
-        """Write a Python value as the matching Excel type (text stays text)."""
+        """Write a Python value as the matching Excel type (text stays text); a Formule as a formula."""
         if isinstance(valeur, Formule):
             ws.write_formula(ligne, col, valeur.texte, fmt, valeur.resultat)
-        elif valeur is None or valeur == "":
-            ws.write_blank(ligne, col, None, fmt)
-        elif isinstance(valeur, bool):
-            ws.write_string(ligne, col, "Oui" if valeur else "Non", fmt)
-        elif isinstance(valeur, dt.datetime):
-            ws.write_datetime(ligne, col, valeur, fmt)
-        elif isinstance(valeur, dt.date):
-            ws.write_datetime(ligne, col, dt.datetime.combine(valeur, dt.time()), fmt)
-        elif isinstance(valeur, int | float):
-            ws.write_number(ligne, col, valeur, fmt)
         else:
-            ws.write_string(ligne, col, str(valeur), fmt)
+            ecrire_valeur(ws, ligne, col, valeur, fmt)
 
     def _proteger(self, ws: Worksheet) -> None:
         ws.protect(

@@ -10,7 +10,6 @@ rather than by XlsxWriter's warnings: strings are cut at 32 767 characters, a UR
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import re
@@ -34,6 +33,7 @@ from rse_xl.fichiers import ecriture_atomique, raison
 from rse_xl.indicateurs import INTER, TYPES_AVEC_RATIO, Resultat, Statut
 from rse_xl.lecture import LONGUEUR_TEXTE_MAX
 from rse_xl.referentiel import Action, Convention, Fiche, Mesure, Sens, TypeIndicateur
+from rse_xl.xlsx import MAX_TEXTE, ecrire_valeur, longueur_utf16, tronquer
 
 ONGLET_ACCUEIL = "Accueil"
 ONGLET_SYNTHESE = "Synthèse"
@@ -45,7 +45,6 @@ ONGLETS_RESULTATS: tuple[str, ...] = (ONGLET_SYNTHESE, ONGLET_CONTROLES, ONGLET_
 
 OPTIONS_CLASSEUR = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
-MAX_TEXTE = 32_767  # characters in a cell (UTF-16 units)
 MAX_URL = 2_079  # characters of a link or of its anchor
 MAX_LIENS = 65_530  # hyperlinks per worksheet
 MAX_INFOBULLE = 255
@@ -136,23 +135,9 @@ def remplir_classeur(
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
-def _utf16(texte: str) -> int:
-    return len(texte.encode("utf-16-le")) // 2
-
-
-def tronquer(texte: str, maximum: int = MAX_TEXTE) -> str:
-    """Cut a text to ``maximum`` UTF-16 units (Excel's measure), ending with « … » when cut."""
-    if len(texte) <= maximum // 2 or _utf16(texte) <= maximum:
-        return texte
-    coupe = texte[: maximum - 1]
-    while _utf16(coupe) > maximum - 1:
-        coupe = coupe[:-1]
-    return coupe + "…"
-
-
 def _url_acceptable(url: str) -> bool:
     lien, _, ancre = url.partition("#")
-    return _utf16(lien) <= MAX_URL and _utf16(ancre) <= MAX_URL
+    return longueur_utf16(lien) <= MAX_URL and longueur_utf16(ancre) <= MAX_URL
 
 
 def url_web(texte: str | None) -> str | None:
@@ -1189,18 +1174,7 @@ class _Redacteur:
 
     def _ecrire(self, ws: Worksheet, ligne: int, col: int, valeur: Any, fmt: Format) -> None:
         """A Python value as the matching Excel type; text always as text."""
-        if valeur is None or valeur == "":
-            ws.write_blank(ligne, col, None, fmt)
-        elif isinstance(valeur, bool):
-            ws.write_string(ligne, col, "Oui" if valeur else "Non", fmt)
-        elif isinstance(valeur, dt.datetime):
-            ws.write_datetime(ligne, col, valeur, fmt)
-        elif isinstance(valeur, dt.date):
-            ws.write_datetime(ligne, col, dt.datetime.combine(valeur, dt.time()), fmt)
-        elif isinstance(valeur, int | float):
-            self._nombre(ws, ligne, col, valeur, fmt)
-        else:
-            ws.write_string(ligne, col, tronquer(str(valeur)), fmt)
+        ecrire_valeur(ws, ligne, col, valeur, fmt)
 
     # -- Accueil ----------------------------------------------------------------------------------------------
 

@@ -343,7 +343,7 @@ def test_extension_xlsm_obligatoire(tmp_path: Path) -> None:
 
 def test_sans_xlwings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importlib.util, "find_spec", lambda nom, *a: None)
-    with pytest.raises(FichierError, match=r"Le paquet xlwings est nécessaire .* pip install"):
+    with pytest.raises(FichierError, match=r"Le paquet xlwings est nécessaire .*pip install -e"):
         ecrire_maitre(tmp_path / "m.xlsm")
     assert not (tmp_path / "m.xlsm").exists()
 
