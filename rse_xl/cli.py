@@ -8,13 +8,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from rse_xl import __version__
 from rse_xl.errors import EntreeError, RseXlError
+
+if TYPE_CHECKING:
+    from rse_xl.referentiel import Convention
 
 try:  # Typer ≥ 0.20 vendors its own copy of click
     from typer._click import exceptions as cx
@@ -119,11 +122,31 @@ Entrees = Annotated[
 ]
 
 
+Parametres = Annotated[
+    Path | None,
+    typer.Option(
+        "--parametres",
+        help="Fichier YAML de réglages : offices au-delà des trois de la convention, seuils de statut, "
+        "seuil des marchés (voir le README).",
+    ),
+]
+Workers = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Lectures en parallèle (défaut : nombre de cœurs).")
+]
+
+
+def _convention(parametres: Path | None) -> Convention:
+    from rse_xl.referentiel import charger_parametres, referentiel
+
+    return charger_parametres(parametres) if parametres is not None else referentiel()
+
+
 @app.command("valider")
 def cmd_valider(
     entrees: Entrees = None,
     en_json: Annotated[bool, typer.Option("--json", help="Rapport complet en JSON.")] = False,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Lectures en parallèle.")] = 1,
+    workers: Workers = None,
+    parametres: Parametres = None,
     date_reference: Annotated[
         str | None,
         typer.Option(
@@ -136,11 +159,14 @@ def cmd_valider(
     from rse_xl.fichiers import collecter_classeurs
     from rse_xl.validation import valider
 
+    conv = _convention(parametres)
     chemins = collecter_classeurs(entrees or [dossier_demo()])
     if not chemins:
         raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
     with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
-        resultat = valider(chemins, aujourdhui=_date(date_reference), workers=workers, progression=avancer)
+        resultat = valider(
+            chemins, conv, aujourdhui=_date(date_reference), workers=workers, progression=avancer
+        )
     if en_json:
         _json(resultat.rapport.en_dict())
     else:
@@ -177,23 +203,21 @@ def cmd_consolider(
         list[str] | None,
         typer.Option("--export", help="Exporter aussi les données : csv, parquet (répétable)."),
     ] = None,
-    workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Lectures en parallèle (défaut : nombre de cœurs).")
-    ] = None,
+    workers: Workers = None,
     date_reference: Annotated[
         str | None,
         typer.Option(
             "--date-reference", help="Date du jour à retenir (AAAA-MM-JJ), pour rejouer une campagne."
         ),
     ] = None,
+    parametres: Parametres = None,
 ) -> None:
     """Consolider les classeurs des offices et écrire la synthèse (sans entrée : les classeurs de démonstration)."""
     from rse_xl.affichage import progression, resume_consolidation
     from rse_xl.consolidation import consolider
     from rse_xl.fichiers import collecter_classeurs
-    from rse_xl.referentiel import referentiel
 
-    conv = referentiel()
+    conv = _convention(parametres)
     if annee is not None and annee not in conv.periode:
         raise EntreeError(
             f"Année {annee} hors de la convention : choisissez {', '.join(map(str, conv.periode))}."
@@ -210,6 +234,7 @@ def cmd_consolider(
             chemins,
             annee=annee,
             aujourdhui=_date(date_reference),
+            convention=conv,
             workers=workers or os.cpu_count() or 1,
             progression=avancer,
         )

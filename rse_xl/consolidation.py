@@ -13,7 +13,7 @@ from rse_xl.controles import Gravite, Rapport
 from rse_xl.indicateurs import INTER, LIBELLE_INTER, Resultat, resultats_inter, resultats_office
 from rse_xl.lecture import ClasseurLu
 from rse_xl.referentiel import Action, Convention, Fiche, Office, empreinte_referentiel, referentiel
-from rse_xl.validation import valider
+from rse_xl.validation import valider_lot
 
 MESURES = (
     "cible",
@@ -130,18 +130,26 @@ def consolider(
     annee: int | None = None,
     aujourdhui: dt.date | None = None,
     convention: Convention | None = None,
-    workers: int = 1,
+    workers: int | None = 1,
     progression: Callable[[Path], None] | None = None,
 ) -> Consolidation:
-    """Read and validate every workbook, then compute every indicator per office and together."""
+    """Read and validate every workbook, then compute every indicator per office and together.
+
+    Each workbook is read, validated and computed in one go by a worker (``workers`` at once, None: one per
+    core), which then lets its cells and rows go: hundreds of workbooks hold in memory, and the result is
+    the same whatever the number of workers.
+    """
     convention = convention or referentiel()
     aujourdhui = aujourdhui or dt.date.today()
     if annee is None:
         annee = annee_par_defaut(convention, aujourdhui)
-    validation = valider(chemins, convention, aujourdhui, workers=workers, progression=progression)
+    validation, calcules = valider_lot(
+        chemins, convention, aujourdhui, workers=workers, progression=progression, apres=calculer_puis_alleger
+    )
     retenus = {c.office_code: c for c in validation.retenus if c.office_code}
+    par_lu = {id(lu): resultats for lu, resultats in zip(validation.classeurs, calcules, strict=True)}
     offices = [o for o in convention.offices if o.code in retenus]
-    par_office = {o.code: resultats_office(retenus[o.code], convention, aujourdhui.year) for o in offices}
+    par_office = {o.code: par_lu[id(retenus[o.code])] for o in offices}
     resultats = [r for o in offices for r in par_office[o.code]]
     resultats += resultats_inter(par_office, convention, aujourdhui.year)
     return Consolidation(
@@ -156,6 +164,32 @@ def consolider(
         resultats=resultats,
         rapport=validation.rapport,
     )
+
+
+def calculer_puis_alleger(
+    lu: ClasseurLu, convention: Convention, aujourdhui: dt.date
+) -> list[Resultat] | None:
+    """A workbook's indicators, computed as soon as it is validated; then its rows go (see ``alleger``).
+
+    Computed before the check across files: a workbook that turns out to share its office with another is
+    left out afterwards, its figures unused; nothing else of that check changes them.
+    """
+    resultats = None
+    if lu.lisible and lu.office is not None:
+        resultats = resultats_office(lu, convention, aujourdhui.year)
+    alleger(lu)
+    return resultats
+
+
+def alleger(lu: ClasseurLu) -> None:
+    """Let a workbook's inputs and register rows go, once its indicators are computed.
+
+    What is kept is what the Journal and the report need: the file's identity and its problems.
+    """
+    lu.saisies = {}
+    lu.calcules = {}
+    lu.registres = {}
+    lu.lignes_indexees = {}
 
 
 def _info(c: ClasseurLu, retenu: bool) -> InfoFichier:

@@ -10,8 +10,9 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -162,8 +163,91 @@ def en_booleen(brut: Any) -> Lu:
     return Lu(code="valeur-hors-liste")
 
 
+# --- Fast paths -------------------------------------------------------------------------------------------
+# A register holds hundreds of cells already of the right type (a float in a number column, "Oui" in a
+# yes/no column). These functions return such a value exactly as the converter above would, with no note
+# and no problem, or ``LENT`` when the value needs the full converter.
+
+LENT: Any = object()
+
+
+def texte_simple(brut: Any) -> Any:
+    """``en_texte`` of a text without control characters."""
+    if brut.__class__ is str:
+        texte = brut.strip()
+        if texte and texte.isprintable():  # printable: none of the control characters removed above
+            return texte
+    return LENT
+
+
+def nombre_simple(brut: Any) -> Any:
+    """``en_nombre`` of a finite number."""
+    if brut.__class__ is float:
+        return brut if math.isfinite(brut) else LENT
+    if brut.__class__ is int:
+        return brut
+    return LENT
+
+
+def entier_simple(brut: Any) -> Any:
+    """``en_entier`` of a whole number."""
+    if brut.__class__ is float:
+        return int(brut) if brut.is_integer() else LENT
+    if brut.__class__ is int:
+        return brut
+    return LENT
+
+
+def annee_simple(brut: Any) -> Any:
+    """``en_annee`` of a plausible year."""
+    annee = entier_simple(brut)
+    return annee if annee is not LENT and 1900 <= annee <= 2100 else LENT
+
+
+def taux_simple(brut: Any) -> Any:
+    """``en_taux`` of a number typed as a fraction (0,45), not as a percentage (45)."""
+    if brut.__class__ is float or brut.__class__ is int:
+        x = float(brut)
+        if math.isfinite(x) and not 1 < x <= 100:
+            return x
+    return LENT
+
+
+def date_simple(brut: Any) -> Any:
+    """``en_date`` of a date cell."""
+    if brut.__class__ is dt.datetime:
+        return brut.date()
+    if brut.__class__ is dt.date:
+        return brut
+    return LENT
+
+
+def booleen_simple(brut: Any) -> Any:
+    """``en_booleen`` of a boolean cell or of « Oui » / « Non » as the list offers them."""
+    if brut.__class__ is str:
+        if brut == "Oui":
+            return True
+        if brut == "Non":
+            return False
+    elif brut is True or brut is False:
+        return brut
+    return LENT
+
+
+def choix_simple(valeurs: Sequence[str]) -> Callable[[Any], Any]:
+    """``en_choix`` of a value typed exactly as the list has it."""
+    exactes = frozenset(v for v in valeurs if v and v == v.strip())
+
+    def choix(brut: Any) -> Any:
+        return brut if brut.__class__ is str and brut in exactes else LENT
+
+    return choix
+
+
+@lru_cache(maxsize=4096)
 def cle_liste(texte: str) -> str:
-    """Comparison key of a list value: accents, case and spaces ignored."""
+    """Comparison key of a list value: accents, case and spaces ignored (memoised: headers, list values and
+    office names come back in every workbook)."""
     s = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
     return " ".join(s.casefold().split())
 
@@ -201,6 +285,11 @@ def en_texte(brut: Any) -> Lu:
         propre = _CONTROLE.sub("", texte)
         return Lu(propre, note="caractères de contrôle invisibles retirés")
     return Lu(texte)
+
+
+def a_controles(texte: str) -> bool:
+    """Does the text hold control characters (those ``en_texte`` removes)?"""
+    return _CONTROLE.search(texte) is not None
 
 
 def en_annee(brut: Any) -> Lu:

@@ -17,8 +17,8 @@ from typing import Any
 
 from rse_xl.layout import ETATS_ETAPE, TYPES_AVEC_RATIO, Champ, a_un_calcul
 from rse_xl.lecture import ClasseurLu, ValeurLue
-from rse_xl.referentiel import Action, Convention, Mesure, Sens, TypeIndicateur
-from rse_xl.regles import Calcul, calculer
+from rse_xl.referentiel import Action, Convention, Mesure, Registre, Sens, TypeIndicateur
+from rse_xl.regles import Calcul, LignesIndexees, calculer, lignes_valides
 
 INTER = "INTER"  # office code of the inter-office column
 LIBELLE_INTER = "Inter-offices"
@@ -165,12 +165,13 @@ def resultats_office(lu: ClasseurLu, convention: Convention, annee_courante: int
     """Every action × year of one office's workbook."""
     assert lu.office is not None
     resultats: list[Resultat] = []
+    valides: dict[Registre, LignesIndexees] = {}  # each register's valid rows, grouped once for every rule
     for fiche in convention.fiches:
         for action in fiche.actions:
             precedent: Resultat | None = None
             reference: float | None = None
             for annee in convention.periode:
-                r = _resultat_office(lu, action, annee, convention, annee_courante, reference)
+                r = _resultat_office(lu, action, annee, convention, annee_courante, reference, valides)
                 if (
                     action.indicateur.type is TypeIndicateur.PART_REFERENCE
                     and annee == convention.parametres.annee_reference
@@ -191,6 +192,7 @@ def _resultat_office(
     conv: Convention,
     annee_courante: int,
     reference: float | None,
+    valides: dict[Registre, LignesIndexees] | None = None,
 ) -> Resultat:
     ind = action.indicateur
     cible_conv = ind.cibles[annee]
@@ -229,7 +231,7 @@ def _resultat_office(
     if a_un_calcul(action):
         registre = ind.source.registre
         assert registre is not None
-        lignes = lu.lignes_valides(registre)
+        lignes = lignes_valides(lu, registre, valides)
         if lignes:
             calcul = calculer(action, annee, {registre: lignes}, conv.parametres)
             if calcul is not None and annee > annee_courante and not calcul.lignes:

@@ -8,16 +8,20 @@ value that could not be read is kept as ``None`` with ``valide=False``. The file
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
 
 from rse_xl import conversion as cv
-from rse_xl.cellules import a1, depuis_a1
+from rse_xl.cellules import a1, colonne_lettres, depuis_a1
 from rse_xl.controles import Gravite, Probleme, probleme
 from rse_xl.fichiers import empreinte, raison
 from rse_xl.layout import (
@@ -88,6 +92,63 @@ class LigneRegistre:
     bruts: dict[str, Any] = field(default_factory=dict)
     exclue: bool = False  # an error on the row keeps it out of every figure
 
+    @classmethod
+    def differee(
+        cls, numero: int, valeurs: dict[str, Any], colonnes: _Colonnes, bruts: tuple[Any, ...]
+    ) -> LigneRegistre:
+        """A row whose ``cellules`` and ``bruts`` are built when first used: most rows never need them.
+
+        A register holds thousands of cells; only the rows a problem is reported on need their A1 positions.
+        The row is the same as one built with every field (equality, repr, pickling).
+        """
+        ligne = cls.__new__(cls)
+        ligne.__dict__ = {
+            "numero": numero,
+            "valeurs": valeurs,
+            "exclue": False,
+            "_differe": (colonnes, bruts),
+        }
+        return ligne
+
+    def __getattr__(self, nom: str) -> Any:
+        # Called only for a missing attribute: the deferred fields of a row made by differee().
+        differe = self.__dict__.get("_differe") if nom in ("cellules", "bruts") else None
+        if differe is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {nom!r}")
+        colonnes, bruts = differe
+        numero = str(self.numero)
+        self.__dict__["cellules"] = dict(
+            zip(colonnes.cles, [x + numero for x in colonnes.lettres], strict=True)
+        )
+        self.__dict__["bruts"] = dict(zip(colonnes.cles, bruts, strict=True))
+        self.__dict__.pop("_differe", None)
+        return self.__dict__[nom]
+
+    def a_la_colonne(self, cle: str) -> bool:
+        """Does the row's table have this column (without building ``cellules``)?"""
+        differe = self.__dict__.get("_differe")
+        return cle in differe[0].presentes if differe is not None else cle in self.cellules
+
+
+def colonnes_communes(lignes: Sequence[LigneRegistre]) -> frozenset[str] | None:
+    """The columns of rows all read at once from one table (see ``LigneRegistre.differee``); else None."""
+    if not lignes:
+        return None
+    differes: list[Any] = list(map(dict.get, map(vars, lignes), repeat("_differe")))  # no step per row
+    if None in differes or len(set(map(id, map(itemgetter(0), differes)))) != 1:
+        return None
+    colonnes: _Colonnes = differes[0][0]
+    return colonnes.presentes
+
+
+@dataclass(frozen=True)
+class _Colonnes:
+    """The columns of a register table that were found: keys, their set, and their letters in Excel."""
+
+    cles: tuple[str, ...]
+    presentes: frozenset[str]
+    lettres: tuple[str, ...]
+
 
 @dataclass
 class ClasseurLu:
@@ -111,6 +172,9 @@ class ClasseurLu:
     registres_presents: set[Registre] = field(default_factory=set)
     doublon: bool = False  # the same office is in another file too
     problemes: list[Probleme] = field(default_factory=list)
+    # Valid register rows grouped for the rules (see regles.lignes_valides), shared by validation and
+    # indicators; not part of what was read.
+    lignes_indexees: dict[Registre, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def fichier(self) -> str:
@@ -134,6 +198,34 @@ class ClasseurLu:
     @property
     def nb_erreurs(self) -> int:
         return sum(1 for p in self.problemes if p.gravite is Gravite.ERREUR)
+
+
+_A1: dict[tuple[int, int], str] = {}
+
+
+def _a1(ligne: int, col: int) -> str:
+    """``a1`` memoised: the same few hundred input cells are named in every workbook."""
+    try:
+        return _A1[ligne, col]
+    except KeyError:
+        if len(_A1) > 100_000:
+            _A1.clear()
+        texte = _A1[ligne, col] = a1(ligne, col)
+        return texte
+
+
+def oublier_memoires() -> None:
+    """Forget what reading keeps from one workbook to the next (parsed layouts, cell names).
+
+    Only a benchmark needs it, to time a first reading as a new process would.
+    """
+    from rse_xl import ooxml
+
+    _A1.clear()
+    _PLANS.clear()
+    _OFFICES.clear()
+    ooxml._CLASSEURS.clear()
+    ooxml._POSITIONS.clear()
 
 
 _DESCRIPTION_NATURE = {
@@ -188,6 +280,7 @@ class _Lecteur:
         self.erreurs: dict[str, dict[str, str]] = {}
         self.formules: dict[str, set[str]] = {}
         self.fusions: dict[str, list[tuple[int, int, int, int]]] = {}
+        self.entrees: dict[str, set[tuple[int, int]]] = {}  # sheet → (row, col) of the inputs read there
         self.wb: pc.CalamineWorkbook | None = None
 
     # -- low level ------------------------------------------------------------------------------------------
@@ -250,15 +343,7 @@ class _Lecteur:
         return None
 
     def _nomme(self, nom: str) -> tuple[str, int, int] | None:
-        cible = self.paquet.cible_nom(nom)
-        if cible is None:
-            return None
-        onglet, cellule = cible
-        try:
-            ligne, col = depuis_a1(cellule)
-        except ValueError:
-            return None
-        return onglet, ligne, col
+        return self.paquet.position(nom)
 
     def _lire_nomme(
         self, nom: str, convertir: Callable[[Any], cv.Lu], *, signaler_absent: bool = True, **contexte: Any
@@ -274,9 +359,10 @@ class _Lecteur:
     def _convertir(
         self, onglet: str, ligne: int, col: int, convertir: Callable[[Any], cv.Lu], **contexte: Any
     ) -> ValeurLue:
-        cellule = a1(ligne, col)
+        cellule = _a1(ligne, col)
         brut = self._brut(onglet, ligne, col)
-        erreur = self.erreurs.get(onglet, {}).get(cellule)
+        erreurs = self.erreurs.get(onglet)
+        erreur = erreurs.get(cellule) if erreurs else None
         if erreur is not None:
             self.lu.signaler("erreur-formule", onglet=onglet, cellule=cellule, valeur=erreur, **contexte)
             return ValeurLue(None, erreur, onglet, cellule, valide=False)
@@ -380,10 +466,7 @@ class _Lecteur:
                 cellule=office.cellule if office else None,
             )
             return
-        noms = {cv.cle_liste(o.nom): o for o in self.conv.offices} | {
-            cv.cle_liste(o.code): o for o in self.conv.offices
-        }
-        trouve = noms.get(cv.cle_liste(str(office.valeur)))
+        trouve = _offices_par_cle(self.conv).get(cv.cle_liste(str(office.valeur)))
         if trouve is None:
             office.valide = False
             lu.signaler(
@@ -397,31 +480,48 @@ class _Lecteur:
         lu.office = trouve
 
     def _action(self, action: Action) -> None:
-        kind = action.indicateur.type
-        for annee in ANNEES:
-            cible = action.indicateur.cibles[annee]
-            ctx: dict[str, Any] = {"action": action.code, "annee": annee}
-            for champ in champs_action(action):
-                if champ is Champ.CIBLE and (cible.valeur_fixe is not None or cible.mesure is Mesure.JALON):
-                    continue  # locked: the convention's target, not the office's
-                conv, aide = _convertisseur(kind, champ)
-                v = self._lire_nomme(nom_defini(action, annee, champ), conv, **aide, **ctx)
-                if v is None:
+        lu, paquet, grilles = self.lu, self.paquet, self.grilles
+        saisies = lu.saisies
+        code = action.code
+        for annee, ctx, champs, nom_calcule in _plan_action(action):
+            for champ, nom, convertir, rapide, aide in champs:
+                cible = paquet.position(nom)
+                grille = None if cible is None else grilles.get(cible[0]) or self._grille(cible[0])
+                if cible is None or grille is None:
+                    lu.signaler("nom-manquant", nom=nom, **aide, **ctx)
                     continue
-                self.lu.saisies[(action.code, annee, champ)] = v
-                self._verifier_valeur(action, champ, v, ctx)
-            if a_un_calcul(action):
-                nom = nom_defini(action, annee, CHAMP_CALCULE)
-                cible_nom = self._nomme(nom)
+                onglet, ligne, col = cible
+                cellule = _a1(ligne, col)
+                brut = grille[ligne][col] if ligne < len(grille) and col < len(grille[ligne]) else None
+                erreurs = self.erreurs.get(onglet)
+                if erreurs and cellule in erreurs:
+                    valeur = cv.LENT
+                elif brut is None or brut == "":
+                    valeur = None  # an empty cell reads as nothing, whatever the field
+                else:
+                    valeur = rapide(brut)
+                if valeur is cv.LENT:
+                    v = self._convertir(onglet, ligne, col, convertir, **aide, **ctx)
+                else:
+                    v = ValeurLue(valeur, brut, onglet, cellule)
+                saisies[(code, annee, champ)] = v
+                entrees = self.entrees.get(onglet)
+                if entrees is None:
+                    entrees = self.entrees[onglet] = set()
+                entrees.add((ligne, col))
+                if v.valeur is not None:
+                    self._verifier_valeur(action, champ, v, ctx)
+            if nom_calcule is not None:
+                cible_nom = self._nomme(nom_calcule)
                 if cible_nom is None:
                     continue
                 onglet, ligne, col = cible_nom
-                cellule = a1(ligne, col)
+                cellule = _a1(ligne, col)
                 brut = self._brut(onglet, ligne, col)
                 # A cached result is never trusted; only whether the formula is still there matters.
-                self.lu.calcules[(action.code, annee)] = ValeurLue(brut, brut, onglet, cellule)
-                if cellule not in self.formules.get(onglet, set()) and not cv.est_vide(brut):
-                    self.lu.signaler(
+                lu.calcules[(code, annee)] = ValeurLue(brut, brut, onglet, cellule)
+                if not cv.est_vide(brut) and cellule not in self.formules.get(onglet, ()):
+                    lu.signaler(
                         "formule-ecrasee", onglet=onglet, cellule=cellule, valeur=cv.decrire(brut), **ctx
                     )
 
@@ -463,14 +563,15 @@ class _Lecteur:
 
     def _fusions(self, onglet: str) -> None:
         """Merged ranges that swallow an input cell."""
-        entrees = {(v.onglet, v.cellule) for v in self.lu.saisies.values()}
-        for l1, c1, l2, c2 in self.fusions.get(onglet, []):
-            touche = [
-                (ligne, col)
-                for ligne in range(l1, l2 + 1)
-                for col in range(c1, c2 + 1)
-                if (onglet, a1(ligne, col)) in entrees
-            ]
+        fusions = self.fusions.get(onglet)
+        entrees = self.entrees.get(onglet)
+        if not fusions or not entrees:
+            return
+        lignes = {ligne for ligne, _ in entrees}
+        for l1, c1, l2, c2 in fusions:
+            if not any(l1 <= ligne <= l2 for ligne in lignes):
+                continue  # the usual title and label merges: no input on their rows
+            touche = [(ligne, col) for ligne, col in entrees if l1 <= ligne <= l2 and c1 <= col <= c2]
             if touche:
                 plage = f"{a1(l1, c1)}:{a1(l2, c2)}"
                 self.lu.signaler("cellule-fusionnee", onglet=onglet, cellule=a1(l1, c1), plage=plage)
@@ -523,58 +624,99 @@ class _Lecteur:
                 for r in grille[debut_ligne : fin_ligne + 1]
             ]
         erreurs = self._speciales(onglet)
+        cles = list(positions)
+        js = [positions[cle] for cle in cles]
+        colonnes = [spec.colonne(cle) for cle in cles]
+        lettres = [colonne_lettres(debut_col + j) for j in js]
+        if not erreurs:
+            en_bloc = _registre_en_bloc(donnees, debut_ligne, cles, js, colonnes, lettres, spec, self.conv)
+            if en_bloc is not None:
+                lu.registres[spec.registre] = en_bloc
+                return
         lignes: list[LigneRegistre] = []
-        convertisseurs = {cle: _convertisseur_colonne(spec.colonne(cle), self.conv) for cle in positions}
+        convertisseurs = [_convertisseur_colonne(col, self.conv) for col in colonnes]
+        rapides = [_rapide_colonne(col, self.conv) for col in colonnes]
+        # Rows left empty but the year (prefilled key rows of Données annuelles) are skipped too.
+        js_fixes = [j for cle, j in positions.items() if cle != "annee"] if spec.lignes_fixes else None
+        vide: list[Any] = []
         for i, brute in enumerate(donnees):
             n = debut_ligne + i
-            if all(cv.est_vide(brute[j]) for j in positions.values() if j < len(brute)) and not any(
-                a1(n, debut_col + j) in erreurs for j in positions.values()
-            ):
-                continue
-            if spec.lignes_fixes and all(
-                cv.est_vide(brute[j]) for cle, j in positions.items() if cle != "annee" and j < len(brute)
-            ):
-                continue  # a year row left empty
-            ligne = LigneRegistre(numero=n + 1, valeurs={}, cellules={})
-            for cle, j in positions.items():
-                col = spec.colonne(cle)
-                cellule = a1(n, debut_col + j)
-                brut = brute[j] if j < len(brute) else None
-                ligne.cellules[cle] = cellule
-                ligne.bruts[cle] = brut
-                if cellule in erreurs:
-                    lu.signaler("erreur-formule", onglet=onglet, cellule=cellule, valeur=erreurs[cellule])
-                    ligne.valeurs[cle] = None
-                    ligne.exclue = True
+            largeur = len(brute)
+            if len(vide) != largeur:
+                vide = [""] * largeur
+            if brute == vide:  # the usual empty row of the table: every cell ""
+                if (
+                    not erreurs
+                    or js_fixes is not None
+                    or not any(f"{lettre}{n + 1}" in erreurs for lettre in lettres)
+                ):
                     continue
-                r = convertisseurs[cle](brut)
-                if not r.ok:
-                    ligne.exclue = True
-                    ligne.valeurs[cle] = None
-                    self._signaler_colonne(r, col, onglet, cellule, brut)
+            else:
+                if all(cv.est_vide(brute[j]) for j in js if j < largeur) and not (
+                    erreurs and any(f"{lettre}{n + 1}" in erreurs for lettre in lettres)
+                ):
                     continue
-                if r.note:
-                    lu.signaler(
-                        "lecture-interpretee",
-                        onglet=onglet,
-                        cellule=cellule,
-                        valeur=cv.decrire(brut),
-                        note=r.note,
-                    )
-                if isinstance(r.valeur, int | float) and not isinstance(r.valeur, bool) and r.valeur < 0:
+                if js_fixes is not None and all(cv.est_vide(brute[j]) for j in js_fixes if j < largeur):
+                    continue  # a year row left empty
+            numero = str(n + 1)
+            cellules = [lettre + numero for lettre in lettres]
+            bruts = [brute[j] if j < largeur else None for j in js]
+            ligne = LigneRegistre(
+                numero=n + 1,
+                valeurs={},
+                cellules=dict(zip(cles, cellules, strict=True)),
+                bruts=dict(zip(cles, bruts, strict=True)),
+            )
+            valeurs = ligne.valeurs
+            for k, cle in enumerate(cles):
+                brut = bruts[k]
+                if brut is None or (brut.__class__ is str and not brut):
+                    if erreurs and cellules[k] in erreurs:
+                        self._erreur_registre(ligne, cle, onglet, cellules[k], erreurs)
+                    else:
+                        valeurs[cle] = None  # an empty cell reads as nothing, whatever its column
+                    continue
+                if erreurs and cellules[k] in erreurs:
+                    self._erreur_registre(ligne, cle, onglet, cellules[k], erreurs)
+                    continue
+                valeur = rapides[k](brut)
+                if valeur is cv.LENT:
+                    r = convertisseurs[k](brut)
+                    if not r.ok:
+                        ligne.exclue = True
+                        valeurs[cle] = None
+                        self._signaler_colonne(r, colonnes[k], onglet, cellules[k], brut)
+                        continue
+                    if r.note:
+                        lu.signaler(
+                            "lecture-interpretee",
+                            onglet=onglet,
+                            cellule=cellules[k],
+                            valeur=cv.decrire(brut),
+                            note=r.note,
+                        )
+                    valeur = r.valeur
+                if isinstance(valeur, int | float) and not isinstance(valeur, bool) and valeur < 0:
                     ligne.exclue = True
                     lu.signaler(
                         "nombre-negatif",
                         onglet=onglet,
-                        cellule=cellule,
+                        cellule=cellules[k],
                         valeur=cv.decrire(brut),
-                        quoi=col.entete.lower(),
+                        quoi=colonnes[k].entete.lower(),
                     )
-                    ligne.valeurs[cle] = None
+                    valeurs[cle] = None
                     continue
-                ligne.valeurs[cle] = r.valeur
+                valeurs[cle] = valeur
             lignes.append(ligne)
         lu.registres[spec.registre] = lignes
+
+    def _erreur_registre(
+        self, ligne: LigneRegistre, cle: str, onglet: str, cellule: str, erreurs: dict[str, str]
+    ) -> None:
+        self.lu.signaler("erreur-formule", onglet=onglet, cellule=cellule, valeur=erreurs[cellule])
+        ligne.valeurs[cle] = None
+        ligne.exclue = True
 
     def _signaler_colonne(self, r: cv.Lu, col: Colonne, onglet: str, cellule: str, brut: Any) -> None:
         valeur = cv.decrire(brut)
@@ -605,6 +747,196 @@ class _Lecteur:
         )
 
 
+def _registre_en_bloc(
+    donnees: list[list[Any]],
+    debut_ligne: int,
+    cles: list[str],
+    js: list[int],
+    colonnes: list[Colonne],
+    lettres: list[str],
+    spec: SpecRegistre,
+    conv: Convention,
+) -> list[LigneRegistre] | None:
+    """The rows of a register read column by column, when every cell is plain; None otherwise.
+
+    Plain: no error cell, and every value already of its column's type (no note, no problem), which is
+    what a register filled through the lists and formats of the template holds. The result is then the
+    same as the cell-by-cell reading of ``_Lecteur._registre``, which handles every other case.
+    """
+    if len(js) < 2 or not donnees:
+        return None
+    largeur = len(donnees[0])
+    if max(js) >= largeur or len(set(map(len, donnees))) != 1:
+        return None
+    vide = [""] * largeur
+    prendre = itemgetter(*js)
+    fixes = [k for k, cle in enumerate(cles) if cle != "annee"] if spec.lignes_fixes else None
+    gardees = [
+        (i, valeurs)
+        for i, valeurs in [(i, prendre(brute)) for i, brute in enumerate(donnees) if brute != vide]
+        if not all(map(cv.est_vide, valeurs))
+        # a year row left empty (prefilled key rows of Données annuelles)
+        and (fixes is None or not all(cv.est_vide(valeurs[k]) for k in fixes))
+    ]
+    if not gardees:
+        return []
+    converties = []
+    for col, valeurs_colonne in zip(colonnes, zip(*(v for _, v in gardees), strict=True), strict=True):
+        lues = _colonne_en_bloc(col, valeurs_colonne, conv)
+        if lues is None:
+            return None
+        converties.append(lues)
+    colonnes_lues = _Colonnes(tuple(cles), frozenset(cles), tuple(lettres))
+    differee = LigneRegistre.differee
+    return [
+        differee(debut_ligne + i + 1, dict(zip(cles, valeurs, strict=True)), colonnes_lues, bruts)
+        for (i, bruts), valeurs in zip(gardees, zip(*converties, strict=True), strict=True)
+    ]
+
+
+_INFINI = float("inf")
+_DATETIME, _DATE = dt.datetime, dt.date
+
+
+def _colonne_en_bloc(col: Colonne, brutes: tuple[Any, ...], conv: Convention) -> list[Any] | None:
+    """The values of one column when they are all plain (see ``_registre_en_bloc``), else None."""
+    t = col.type
+    types = set(map(type, brutes))
+    rapide = _colonne_homogene(t, types, brutes, col, conv)
+    if rapide is not None:
+        return rapide
+    lues: list[Any]
+    if t in (TypeColonne.TEXTE, TypeColonne.LIEN):
+        if not types <= {str}:
+            return None
+        textes = list(map(str.strip, brutes))
+        if not all(map(str.isprintable, textes)) and any(map(cv.a_controles, textes)):
+            return None
+        return [texte or None for texte in textes]
+    if t in (TypeColonne.DECIMAL, TypeColonne.MONTANT):
+        lues = [
+            b
+            if (b.__class__ is float or b.__class__ is int) and 0 <= b < _INFINI
+            else None
+            if b == "" or b is None
+            else cv.LENT
+            for b in brutes
+        ]
+    elif t is TypeColonne.ENTIER:
+        lues = [
+            int(b)
+            if b.__class__ is float and b.is_integer() and b >= 0
+            else b
+            if b.__class__ is int and b >= 0
+            else None
+            if b == "" or b is None
+            else cv.LENT
+            for b in brutes
+        ]
+    elif t is TypeColonne.ANNEE:
+        lues = [
+            int(b)
+            if (b.__class__ is float or b.__class__ is int) and 1900 <= b <= 2100 and b == int(b)
+            else None
+            if b == "" or b is None
+            else cv.LENT
+            for b in brutes
+        ]
+    elif t is TypeColonne.DATE:
+        lues = [
+            b.date()
+            if b.__class__ is _DATETIME
+            else b
+            if b.__class__ is _DATE
+            else None
+            if b == "" or b is None
+            else cv.LENT
+            for b in brutes
+        ]
+    elif t is TypeColonne.OUI_NON:
+        lues = [
+            True
+            if b == "Oui"
+            else False
+            if b == "Non"
+            else b
+            if b is True or b is False
+            else None
+            if b == "" or b is None
+            else cv.LENT
+            for b in brutes
+        ]
+    else:
+        exactes = _valeurs_exactes(col, conv)
+        lues = [
+            b if b.__class__ is str and b in exactes else None if b == "" or b is None else cv.LENT
+            for b in brutes
+        ]
+    return None if cv.LENT in lues else lues
+
+
+_OUI_NON = {"Oui": True, "Non": False, True: True, False: False, "": None, None: None}
+
+
+def _colonne_homogene(
+    t: TypeColonne, types: set[type], brutes: tuple[Any, ...], col: Colonne, conv: Convention
+) -> list[Any] | None:
+    """The common cases of ``_colonne_en_bloc`` worked out a column at once, without a step per cell:
+    every cell a date, every cell a number, every value from the list… None when the column is not one."""
+    if t in (TypeColonne.DECIMAL, TypeColonne.MONTANT):
+        if types <= {float, int} and all(map(math.isfinite, brutes)) and min(brutes) >= 0:
+            return list(brutes)
+    elif t is TypeColonne.ENTIER:
+        if types == {float} and all(map(float.is_integer, brutes)) and min(brutes) >= 0:
+            return list(map(int, brutes))
+    elif t is TypeColonne.ANNEE:
+        if (
+            types == {float}
+            and all(map(float.is_integer, brutes))
+            and 1900 <= min(brutes) <= max(brutes) <= 2100
+        ):
+            return list(map(int, brutes))
+    elif t is TypeColonne.DATE:
+        if types == {_DATETIME}:
+            return list(map(_DATETIME.date, brutes))
+    elif t is TypeColonne.OUI_NON:
+        if types <= {str, bool, type(None)} and set(brutes) <= _OUI_NON.keys():
+            return list(map(_OUI_NON.__getitem__, brutes))
+    elif t not in (TypeColonne.TEXTE, TypeColonne.LIEN) and types <= {str, type(None)}:
+        valeurs = set(brutes)
+        valeurs.discard("")
+        valeurs.discard(None)
+        if valeurs <= _valeurs_exactes(col, conv):
+            return [b or None for b in brutes]
+    return None
+
+
+def _valeurs_exactes(col: Colonne, conv: Convention) -> frozenset[str]:
+    """List values a cell may hold as they are (what ``cv.choix_simple`` accepts)."""
+    if col.type is TypeColonne.CODE_ACTION:
+        valeurs = [a.code for f in conv.fiches for a in f.actions]
+        valeurs = [c for c in valeurs if c == c.upper().replace(" ", "")]
+    else:
+        valeurs = list(col.valeurs)
+    return frozenset(v for v in valeurs if v and v == v.strip())
+
+
+_OFFICES: dict[int, tuple[Convention, dict[str, Office]]] = {}
+
+
+def _offices_par_cle(conv: Convention) -> dict[str, Office]:
+    """The convention's offices by name and by code, compared as list values; worked out once per convention
+    (a federation may declare hundreds of offices)."""
+    connu = _OFFICES.get(id(conv))
+    if connu is not None and connu[0] is conv:
+        return connu[1]
+    noms = {cv.cle_liste(o.nom): o for o in conv.offices} | {cv.cle_liste(o.code): o for o in conv.offices}
+    if len(_OFFICES) > 64:
+        _OFFICES.clear()
+    _OFFICES[id(conv)] = (conv, noms)
+    return noms
+
+
 _ATTENDUS = {
     TypeColonne.ENTIER: ("un nombre entier", "saisissez un nombre entier, par exemple 12"),
     TypeColonne.DECIMAL: ("un nombre", "saisissez un nombre, par exemple 12,5"),
@@ -615,10 +947,13 @@ _ATTENDUS = {
 }
 
 
+_EN_ETAPE: Callable[[Any], cv.Lu] = partial(cv.en_choix, valeurs=ETATS_ETAPE)
+
+
 def _convertisseur(kind: TypeIndicateur, champ: Champ) -> tuple[Callable[[Any], cv.Lu], dict[str, Any]]:
     """How to read one fiche field, and how to explain a bad value."""
     if champ is Champ.ETAPE:
-        return (lambda b: cv.en_choix(b, ETATS_ETAPE)), {
+        return _EN_ETAPE, {
             "attendu": "un état d'étape",
             "conseil": "choisissez Non démarré, En cours ou Réalisé",
         }
@@ -641,6 +976,71 @@ def _convertisseur(kind: TypeIndicateur, champ: Champ) -> tuple[Callable[[Any], 
             "quoi": "nombre",
         }
     return cv.en_nombre, {"attendu": "un nombre", "conseil": "saisissez un nombre, par exemple 12,5"}
+
+
+# The fast path of each fiche converter (see conversion.LENT).
+_RAPIDES: dict[Callable[[Any], cv.Lu], Callable[[Any], Any]] = {
+    _EN_ETAPE: cv.choix_simple(ETATS_ETAPE),
+    cv.en_texte: cv.texte_simple,
+    cv.en_entier: cv.entier_simple,
+    cv.en_nombre: cv.nombre_simple,
+    cv.en_taux: cv.taux_simple,
+}
+
+_Champs = list[tuple[Champ, str, Callable[[Any], cv.Lu], Callable[[Any], Any], dict[str, Any]]]
+_PLANS: dict[int, tuple[Action, list[tuple[int, dict[str, Any], _Champs, str | None]]]] = {}
+
+
+def _plan_action(action: Action) -> list[tuple[int, dict[str, Any], _Champs, str | None]]:
+    """What to read for one action, year by year: its fields (name, converter) and its formula cell.
+
+    It depends on the référentiel only, so it is worked out once per action (the entry keeps the action
+    alive, so its id is never reused while cached).
+    """
+    entree = _PLANS.get(id(action))
+    if entree is not None and entree[0] is action:
+        return entree[1]
+    kind = action.indicateur.type
+    plan = []
+    for annee in ANNEES:
+        cible = action.indicateur.cibles[annee]
+        verrouillee = cible.valeur_fixe is not None or cible.mesure is Mesure.JALON
+        champs: _Champs = []
+        for champ in champs_action(action):
+            if champ is Champ.CIBLE and verrouillee:
+                continue  # locked: the convention's target, not the office's
+            convertir, aide = _convertisseur(kind, champ)
+            champs.append((champ, nom_defini(action, annee, champ), convertir, _RAPIDES[convertir], aide))
+        calcule = nom_defini(action, annee, CHAMP_CALCULE) if a_un_calcul(action) else None
+        plan.append((annee, {"action": action.code, "annee": annee}, champs, calcule))
+    if len(_PLANS) > 10_000:
+        _PLANS.clear()
+    _PLANS[id(action)] = (action, plan)
+    return plan
+
+
+def _rapide_colonne(col: Colonne, conv: Convention) -> Callable[[Any], Any]:
+    """The value of a non-empty register cell already of the column's type, else ``_LENT``.
+
+    Same result as the full converter for these cases (no note, no problem), without its work.
+    """
+    t = col.type
+    if t in (TypeColonne.TEXTE, TypeColonne.LIEN):
+        return cv.texte_simple
+    if t is TypeColonne.ENTIER:
+        return cv.entier_simple
+    if t in (TypeColonne.DECIMAL, TypeColonne.MONTANT):
+        return cv.nombre_simple
+    if t is TypeColonne.DATE:
+        return cv.date_simple
+    if t is TypeColonne.ANNEE:
+        return cv.annee_simple
+    if t is TypeColonne.OUI_NON:
+        return cv.booleen_simple
+    if t is TypeColonne.CODE_ACTION:
+        codes = [a.code for f in conv.fiches for a in f.actions]
+        return cv.choix_simple([c for c in codes if c == c.upper().replace(" ", "")])
+    return cv.choix_simple(col.valeurs)
 
 
 def _convertisseur_colonne(col: Colonne, conv: Convention) -> Callable[[Any], cv.Lu]:

@@ -8,20 +8,25 @@ This module reads those few things straight from the package's XML with bounded 
 from __future__ import annotations
 
 import html
+import io
+import os
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from rse_xl.cellules import decouper_reference
+from rse_xl.cellules import decouper_reference, depuis_a1, lettres_colonne
 
 # Limits against zip bombs: what a real office workbook never reaches.
 TAILLE_DECOMPRESSEE_MAX = 1_000_000_000  # 1 GB for the whole package
 RATIO_MAX = 250  # uncompressed / compressed, per member larger than 50 MB
 SEUIL_RATIO = 50_000_000
 MEMBRES_MAX = 10_000
+TAILLE_EN_MEMOIRE = 64_000_000  # bytes of a file read at once; bigger ones are read member by member
 
 
 class Nature(StrEnum):
@@ -76,11 +81,17 @@ class PaquetError(Exception):
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _DEFINED = re.compile(rb"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
+_SHEET_SANS_PREFIXE = re.compile(rb"<sheet\b([^>]*)/?>")
+_DEFINED_SANS_PREFIXE = re.compile(rb"<definedName\b([^>]*)>([^<]*)</definedName>")
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _CELL_ERR = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
 _CELL_F = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b")
 _V = re.compile(rb"<(?:\w+:)?v>([^<]*)</")
 _REF = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
+# The usual shape of a workbook-scope name, read without the general attribute parser.
+_NOM_SIMPLE = re.compile(rb' name="([^"&]*)"')
+# One cell target of a defined name: 'Sheet'!$D$12 or Sheet!D12.
+_CIBLE = re.compile(r"(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
 def _attrs(brut: bytes) -> dict[str, str]:
@@ -89,11 +100,74 @@ def _attrs(brut: bytes) -> dict[str, str]:
     }
 
 
+_POSITIONS: dict[str, tuple[str, int, int] | None] = {}
+
+
+def _position(ref: str) -> tuple[str, int, int] | None:
+    """``'F03 X'!$D$12`` → (``F03 X``, 11, 3); None unless one cell. Memoised: workbooks share their names."""
+    try:
+        return _POSITIONS[ref]
+    except KeyError:
+        pass
+    position: tuple[str, int, int] | None = None
+    if "!" in ref and ":" not in ref.rpartition("!")[2]:
+        m = _CIBLE.fullmatch(ref)
+        if m is not None:  # the usual shape, parsed in one go
+            onglet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+            position = onglet, int(m.group(4)) - 1, lettres_colonne(m.group(3))
+        else:
+            onglet, cellule = decouper_reference(ref)
+            try:
+                ligne, col = depuis_a1(cellule)
+                position = onglet, ligne, col
+            except ValueError:
+                position = None
+    if len(_POSITIONS) > 100_000:
+        _POSITIONS.clear()
+    _POSITIONS[ref] = position
+    return position
+
+
 @dataclass(frozen=True)
 class Feuille:
     nom: str
     chemin: str  # member path in the zip
     etat: str  # visible / hidden / veryHidden
+
+
+# Parsed workbook parts by their bytes: the workbooks of one template share them, byte for byte.
+_CLASSEURS: dict[tuple[bytes, bytes | None], tuple[tuple[Feuille, ...], dict[str, str]]] = {}
+
+
+def _lire_classeur(xml: bytes, xml_rels: bytes | None) -> tuple[tuple[Feuille, ...], dict[str, str]]:
+    """Sheets (name, member, state) and workbook-scope defined names of ``xl/workbook.xml``."""
+    rels = {}
+    for brut in _REL.findall(xml_rels or b""):
+        a = _attrs(brut)
+        cible = a.get("Target", "")
+        cible = (
+            cible.lstrip("/") if cible.startswith("/") else posixpath.normpath(posixpath.join("xl", cible))
+        )
+        rels[a.get("Id")] = cible
+    # Without a namespace prefix on these tags (the usual case), patterns that start with a literal run faster.
+    sheet = _SHEET if b":sheet" in xml else _SHEET_SANS_PREFIXE
+    feuilles = []
+    for brut in sheet.findall(xml):
+        a = _attrs(brut)
+        feuilles.append(Feuille(a.get("name", ""), rels.get(a.get("id"), ""), a.get("state", "visible")))
+    noms: dict[str, str] = {}
+    defined = _DEFINED if b":definedName" in xml else _DEFINED_SANS_PREFIXE
+    for brut_attrs, texte in defined.findall(xml):
+        simple = _NOM_SIMPLE.fullmatch(brut_attrs)
+        if simple is not None:
+            nom = simple.group(1).decode("utf-8", "replace")
+        else:
+            a = _attrs(brut_attrs)
+            if "localSheetId" in a:
+                continue  # sheet-scope names (print areas…) are not ours
+            nom = a.get("name", "")
+        noms[nom] = html.unescape(texte.decode("utf-8", "replace"))
+    return tuple(feuilles), noms
 
 
 @dataclass
@@ -106,11 +180,15 @@ class Paquet:
     noms: dict[str, str] = field(default_factory=dict)  # workbook-scope defined name → "'Sheet'!$A$1"
     macros: bool = False
     _zip: zipfile.ZipFile | None = None
+    _octets: bytes | None = field(default=None, repr=False)
+    _par_nom: dict[str, Feuille] = field(default_factory=dict, repr=False)
 
     @classmethod
     def ouvrir(cls, chemin: Path) -> Paquet:
         try:
-            z = zipfile.ZipFile(chemin)
+            # A workbook of usual size is read into memory once: its members are inflated from there.
+            octets = Path(chemin).read_bytes() if os.path.getsize(chemin) <= TAILLE_EN_MEMOIRE else None
+            z = zipfile.ZipFile(io.BytesIO(octets) if octets is not None else chemin)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise PaquetError("fichier-illisible", f"archive ZIP corrompue : {exc}") from exc
         try:
@@ -130,7 +208,9 @@ class Paquet:
                     "type-fichier-inconnu", "archive ZIP sans classeur Excel (xl/workbook.xml absent)"
                 )
             macros = "xl/vbaProject.bin" in noms
-            paquet = cls(chemin, Nature.XLSM if macros else Nature.XLSX, macros=macros, _zip=z)
+            paquet = cls(
+                chemin, Nature.XLSM if macros else Nature.XLSX, macros=macros, _zip=z, _octets=octets
+            )
             paquet._lire_classeur()
             return paquet
         except PaquetError:
@@ -144,39 +224,52 @@ class Paquet:
         if self._zip is not None:
             self._zip.close()
             self._zip = None
+        self._octets = None
 
     def lire(self, membre: str) -> bytes:
         assert self._zip is not None
+        info = self._zip.getinfo(membre)
+        octets = self._octets
+        # A deflated member inflated straight from the file's bytes; anything unusual (or wrong) goes
+        # through zipfile, which reads every kind of member and reports every kind of damage.
+        if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1 and octets is not None:
+            h = info.header_offset
+            if octets[h : h + 4] == b"PK\x03\x04":
+                n, m = struct.unpack_from("<HH", octets, h + 26)
+                debut = h + 30 + n + m
+                try:
+                    contenu = zlib.decompressobj(-15).decompress(
+                        octets[debut : debut + info.compress_size], info.file_size + 1
+                    )
+                except zlib.error:
+                    contenu = None
+                if contenu is not None and len(contenu) == info.file_size and zlib.crc32(contenu) == info.CRC:
+                    return contenu
         return self._zip.read(membre)
 
     def _lire_classeur(self) -> None:
         xml = self.lire("xl/workbook.xml")
-        rels = {}
         try:
-            for brut in _REL.findall(self.lire("xl/_rels/workbook.xml.rels")):
-                a = _attrs(brut)
-                cible = a.get("Target", "")
-                cible = (
-                    cible.lstrip("/")
-                    if cible.startswith("/")
-                    else posixpath.normpath(posixpath.join("xl", cible))
-                )
-                rels[a.get("Id")] = cible
+            xml_rels: bytes | None = self.lire("xl/_rels/workbook.xml.rels")
         except KeyError:
-            pass
-        for brut in _SHEET.findall(xml):
-            a = _attrs(brut)
-            self.feuilles.append(
-                Feuille(a.get("name", ""), rels.get(a.get("id"), ""), a.get("state", "visible"))
-            )
-        for brut_attrs, texte in _DEFINED.findall(xml):
-            a = _attrs(brut_attrs)
-            if "localSheetId" in a:
-                continue  # sheet-scope names (print areas…) are not ours
-            self.noms[a.get("name", "")] = html.unescape(texte.decode("utf-8", "replace"))
+            xml_rels = None
+        cle = (xml, xml_rels)
+        connu = _CLASSEURS.get(cle)
+        if connu is None:
+            connu = _lire_classeur(xml, xml_rels)
+            if len(_CLASSEURS) >= 32:  # a batch has a few layouts, not hundreds
+                _CLASSEURS.clear()
+            _CLASSEURS[cle] = connu
+        feuilles, noms = connu
+        self.feuilles = list(feuilles)
+        self.noms = dict(noms)
+        for f in reversed(self.feuilles):  # the first sheet of a name wins, as in feuille()
+            self._par_nom[f.nom] = f
 
     def feuille(self, nom: str) -> Feuille | None:
-        return next((f for f in self.feuilles if f.nom == nom), None)
+        if self.feuilles and not self._par_nom:  # a package built by hand, not by ouvrir()
+            return next((f for f in self.feuilles if f.nom == nom), None)
+        return self._par_nom.get(nom)
 
     def cible_nom(self, nom: str) -> tuple[str, str] | None:
         """(sheet, A1) a defined name points at, when it is one cell."""
@@ -185,6 +278,11 @@ class Paquet:
             return None
         onglet, cellule = decouper_reference(ref)
         return onglet, cellule
+
+    def position(self, nom: str) -> tuple[str, int, int] | None:
+        """(sheet, 0-based row, 0-based col) a defined name points at, when it is one cell."""
+        ref = self.noms.get(nom)
+        return _position(ref) if ref else None
 
     def cellules_speciales(self, nom_feuille: str, formules: bool = True) -> tuple[dict[str, str], set[str]]:
         """Error cells (A1 → ``#DIV/0!``) and, if asked, the cells holding a formula."""
@@ -202,10 +300,44 @@ class Paquet:
                 if ref:
                     v = _V.search(corps)
                     erreurs[ref.group(1).decode()] = v.group(1).decode() if v else "#ERREUR"
-        avec_formule: set[str] = set()
-        if formules:
-            for attrs in _CELL_F.findall(xml):
-                ref = _REF.search(attrs)
+        return erreurs, (_cellules_formules(xml) if formules else set())
+
+
+_BALISE_C = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_ESPACES_XML = frozenset(b" \t\n\r\f\v")  # what \s matches in a bytes pattern
+_BALISE_F = re.compile(rb"<f\b")
+
+
+def _cellules_formules(xml: bytes) -> set[str]:
+    """Cells holding a formula: exactly what ``_CELL_F`` finds, found from the few ``<f`` tags instead.
+
+    The regular expression tries a match at every tag of the sheet; here only the formula tags are visited,
+    then the cell tag just before each. Shapes this shortcut does not vouch for (namespace prefixes, a
+    stray ``<`` inside a tag) fall back to the regular expression.
+    """
+    if b":f" in xml:
+        return _cellules_formules_re(xml)
+    cellules: set[str] = set()
+    for balise_f in _BALISE_F.finditer(xml):
+        fin = balise_f.start()
+        while fin and xml[fin - 1] in _ESPACES_XML:
+            fin -= 1
+        if fin and xml[fin - 1] == 0x3E:  # the tag just before ends with ">"
+            ouvrants = xml.count(b"<", xml.rfind(b">", 0, fin - 1) + 1, fin)
+            if ouvrants > 1:
+                return _cellules_formules_re(xml)
+            if ouvrants == 1:
+                balise = _BALISE_C.fullmatch(xml, xml.rfind(b"<", 0, fin), fin)
+                ref = _REF.search(balise.group(1)) if balise is not None else None
                 if ref:
-                    avec_formule.add(ref.group(1).decode())
-        return erreurs, avec_formule
+                    cellules.add(ref.group(1).decode())
+    return cellules
+
+
+def _cellules_formules_re(xml: bytes) -> set[str]:
+    cellules: set[str] = set()
+    for attrs in _CELL_F.findall(xml):
+        ref = _REF.search(attrs)
+        if ref:
+            cellules.add(ref.group(1).decode())
+    return cellules

@@ -7,11 +7,12 @@ staff in the fiche sheet. The LibreOffice test checks that both agree on the sam
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rse_xl.layout import (
     CLASSES_DPE,
@@ -21,6 +22,9 @@ from rse_xl.layout import (
     VEHICULES_MOTORISES,
 )
 from rse_xl.referentiel import Action, Parametres, Registre
+
+if TYPE_CHECKING:
+    from rse_xl.lecture import ClasseurLu
 
 Ligne = Mapping[str, Any]
 Registres = Mapping[Registre, Sequence[Ligne]]
@@ -54,6 +58,85 @@ def normaliser_element(texte: str) -> str:
     """Key of a free-text item (material type, shared identifier): case, accents and spaces ignored."""
     sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
     return " ".join(sans_accents.casefold().split())
+
+
+# --- Groupings of register rows -----------------------------------------------------------------------------
+# A rule selects the rows of one year (of one action); scanning every row for each of the 36 actions × 3
+# years is what costs. The rows are grouped once, by the year of a date column or by a column's value.
+
+
+class LignesIndexees(list[Ligne]):
+    """Register rows (a list, as the rules expect) that keep their groupings and results once worked out.
+
+    Build it from a snapshot of the rows and do not change the rows afterwards: it would not see it.
+    """
+
+    def __init__(self, lignes: Iterable[Ligne] = ()) -> None:
+        super().__init__(lignes)
+        self.groupes: dict[tuple[str, ...], Mapping[Any, list[int]]] = {}
+        self.calculs: dict[tuple[str, str, int], tuple[Parametres, Calcul]] = {}
+
+
+def lignes_valides(
+    lu: ClasseurLu, registre: Registre, valides: dict[Registre, LignesIndexees] | None = None
+) -> Sequence[Ligne]:
+    """``lu.lignes_valides(registre)``, taken once per register into ``valides`` when given.
+
+    The grouped rows are kept on the workbook too, so that validation and indicators group and compute them
+    once: they are reused while the valid rows are the very same (none excluded or replaced since).
+    """
+    if valides is None:
+        return lu.lignes_valides(registre)
+    lignes = valides.get(registre)
+    if lignes is None:
+        instantane = lu.lignes_valides(registre)
+        connues = lu.lignes_indexees.get(registre)
+        if (
+            isinstance(connues, LignesIndexees)
+            and len(connues) == len(instantane)
+            and all(map(operator.is_, connues, instantane))
+        ):
+            lignes = connues
+        else:
+            lignes = lu.lignes_indexees[registre] = LignesIndexees(instantane)
+        valides[registre] = lignes
+    return lignes
+
+
+def _grouper(lignes: Sequence[Ligne], sorte: str, cle: str, cle2: str = "") -> Mapping[Any, list[int]]:
+    groupes: dict[Any, list[int]] = defaultdict(list)
+    if sorte == "annee":  # rows whose column holds a date, by its year
+        for i, r in enumerate(lignes):
+            d = r.get(cle)
+            if isinstance(d, dt.date):
+                groupes[d.year].append(i)
+    elif sorte == "annee-valeur":  # the same, by year and the value of a second column
+        for i, r in enumerate(lignes):
+            d = r.get(cle)
+            if isinstance(d, dt.date):
+                groupes[(d.year, r.get(cle2))].append(i)
+    else:  # rows by the column's value
+        for i, r in enumerate(lignes):
+            groupes[r.get(cle)].append(i)
+    return groupes
+
+
+def _groupe(lignes: Sequence[Ligne], sorte: str, cle: str, valeur: Any, cle2: str = "") -> Sequence[int]:
+    """Indexes (in order) of the rows whose date column ``cle`` falls in year ``valeur`` (sorte "annee"),
+    whose column ``cle`` equals ``valeur`` (sorte "valeur"), or both: ``valeur`` = (year, value of ``cle2``)
+    (sorte "annee-valeur")."""
+    if isinstance(lignes, LignesIndexees):
+        groupes = lignes.groupes.get((sorte, cle, cle2))
+        if groupes is None:
+            groupes = lignes.groupes[(sorte, cle, cle2)] = _grouper(lignes, sorte, cle, cle2)
+    else:
+        groupes = _grouper(lignes, sorte, cle, cle2)
+    return groupes.get(valeur, ())
+
+
+def _de_l_annee(lignes: Sequence[Ligne], cle: str, y: int) -> Sequence[int]:
+    """Rows whose date column ``cle`` is in year ``y`` (what ``_annee(r.get(cle), y)`` selects)."""
+    return _groupe(lignes, "annee", cle, y)
 
 
 # --- Excel formula fragments -------------------------------------------------------------------------------
@@ -117,8 +200,14 @@ def _compter(lignes: Sequence[Ligne], garder: Callable[[Ligne], bool]) -> Calcul
 # Journal des actions
 
 
+def _journal(lignes: Sequence[Ligne], a: Action, y: int) -> list[int]:
+    """Rows of the journal for this action and year, in order."""
+    return list(_groupe(lignes, "annee-valeur", "date", (y, a.code), "action"))
+
+
 def _journal_nombre(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-    return _compter(lignes, lambda r: r.get("action") == a.code and _annee(r.get("date"), y))
+    idx = tuple(_journal(lignes, a, y))
+    return Calcul(len(idx), lignes=idx)
 
 
 def _journal_nombre_xl(a: Action, y: int) -> str:
@@ -127,10 +216,8 @@ def _journal_nombre_xl(a: Action, y: int) -> str:
 
 
 def _journal_illustre(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-    return _compter(
-        lignes,
-        lambda r: r.get("action") == a.code and _annee(r.get("date"), y) and bool(r.get("illustration")),
-    )
+    idx = tuple(i for i in _journal(lignes, a, y) if lignes[i].get("illustration"))
+    return Calcul(len(idx), lignes=idx)
 
 
 def _journal_illustre_xl(a: Action, y: int) -> str:
@@ -139,13 +226,11 @@ def _journal_illustre_xl(a: Action, y: int) -> str:
 
 def _journal_distinct(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
     elements: set[str] = set()
-    idx = []
-    for i, r in enumerate(lignes):
-        if r.get("action") == a.code and _annee(r.get("date"), y):
-            idx.append(i)
-            commun = r.get("commun")
-            # A shared identifier names one item for all offices; a row without one is the office's own item.
-            elements.add(f"commun:{normaliser_element(str(commun))}" if commun else f"ligne:{i}")
+    idx = _journal(lignes, a, y)
+    for i in idx:
+        commun = lignes[i].get("commun")
+        # A shared identifier names one item for all offices; a row without one is the office's own item.
+        elements.add(f"commun:{normaliser_element(str(commun))}" if commun else f"ligne:{i}")
     return Calcul(len(elements), elements=frozenset(elements), lignes=tuple(idx))
 
 
@@ -166,7 +251,8 @@ def _notifie(r: Ligne, y: int) -> bool:
 
 
 def _marches_evalues(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-    return _compter(lignes, lambda r: _annee(r.get("date_evaluation"), y))
+    idx = tuple(_de_l_annee(lignes, "date_evaluation", y))
+    return Calcul(len(idx), lignes=idx)
 
 
 def _marches_evalues_xl(a: Action, y: int) -> str:
@@ -177,10 +263,9 @@ def _taux_marches(cle: str) -> Callable[[Sequence[Ligne], Action, int, Parametre
     def calculer(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
         idx = [
             i
-            for i, r in enumerate(lignes)
-            if _notifie(r, y)
-            and isinstance(r.get("montant_ht"), int | float)
-            and r["montant_ht"] > p.seuil_marches_ht
+            for i in _de_l_annee(lignes, "date_notification", y)
+            if isinstance(lignes[i].get("montant_ht"), int | float)
+            and lignes[i]["montant_ht"] > p.seuil_marches_ht
         ]
         num = sum(1 for i in idx if lignes[i].get(cle) is True)
         c = _ratio(num, len(idx))
@@ -202,7 +287,7 @@ def _taux_marches_xl(cle: str) -> Callable[[Action, int], str]:
 
 
 def _marches_negociation(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-    idx = [i for i, r in enumerate(lignes) if _annee(r.get("date_lancement"), y)]
+    idx = list(_de_l_annee(lignes, "date_lancement", y))
     num = sum(1 for i in idx if lignes[i].get("negociation") is True)
     c = _ratio(num, len(idx))
     return Calcul(c.valeur, c.numerateur, c.denominateur, lignes=tuple(idx))
@@ -215,7 +300,7 @@ def _marches_negociation_xl(a: Action, y: int) -> str:
 
 
 def _marches_heures_insertion(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-    idx = tuple(i for i, r in enumerate(lignes) if _notifie(r, y))
+    idx = tuple(_de_l_annee(lignes, "date_notification", y))
     total = sum(
         lignes[i]["heures_insertion"]
         for i in idx
@@ -230,12 +315,12 @@ def _marches_heures_insertion_xl(a: Action, y: int) -> str:
 
 
 def _marches_insertion_hors_travaux(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-    return _compter(
-        lignes,
-        lambda r: (
-            _notifie(r, y) and r.get("nature") not in (None, "Travaux") and r.get("clause_insertion") is True
-        ),
+    idx = tuple(
+        i
+        for i in _de_l_annee(lignes, "date_notification", y)
+        if lignes[i].get("nature") not in (None, "Travaux") and lignes[i].get("clause_insertion") is True
     )
+    return Calcul(len(idx), lignes=idx)
 
 
 def _marches_insertion_hors_travaux_xl(a: Action, y: int) -> str:
@@ -247,7 +332,12 @@ def _marches_insertion_hors_travaux_xl(a: Action, y: int) -> str:
 
 
 def _marches_reserves(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-    return _compter(lignes, lambda r: _notifie(r, y) and r.get("reserve") in ("SIAE", "EA-ESAT"))
+    idx = tuple(
+        i
+        for i in _de_l_annee(lignes, "date_notification", y)
+        if lignes[i].get("reserve") in ("SIAE", "EA-ESAT")
+    )
+    return Calcul(len(idx), lignes=idx)
 
 
 def _marches_reserves_xl(a: Action, y: int) -> str:
@@ -262,10 +352,8 @@ def _marches_reserves_xl(a: Action, y: int) -> str:
 def _operations_logements_efg(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
     idx = tuple(
         i
-        for i, r in enumerate(lignes)
-        if r.get("type") == "Réhabilitation"
-        and _annee(r.get("date_lancement"), y)
-        and r.get("dpe_avant") in CLASSES_PASSOIRES
+        for i in _de_l_annee(lignes, "date_lancement", y)
+        if lignes[i].get("type") == "Réhabilitation" and lignes[i].get("dpe_avant") in CLASSES_PASSOIRES
     )
     return Calcul(sum(_nombre(lignes[i].get("logements")) for i in idx), lignes=idx)
 
@@ -286,11 +374,10 @@ def _operations_logements_efg_xl(a: Action, y: int) -> str:
 def _operations_dpe(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
     idx = tuple(
         i
-        for i, r in enumerate(lignes)
-        if r.get("type") == "Réhabilitation"
-        and _annee(r.get("date_livraison"), y)
-        and r.get("dpe_avant") in CLASSES_DPE
-        and r.get("dpe_apres") in CLASSES_DPE
+        for i in _de_l_annee(lignes, "date_livraison", y)
+        if lignes[i].get("type") == "Réhabilitation"
+        and lignes[i].get("dpe_avant") in CLASSES_DPE
+        and lignes[i].get("dpe_apres") in CLASSES_DPE
     )
     details: dict[str, float] = defaultdict(float)
     sortis = 0.0
@@ -324,7 +411,8 @@ def _operations_dpe_xl(a: Action, y: int) -> str:
 
 
 def _operations_biosource(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-    return _compter(lignes, lambda r: r.get("biosource") is True and _annee(r.get("date_lancement"), y))
+    idx = tuple(i for i in _de_l_annee(lignes, "date_lancement", y) if lignes[i].get("biosource") is True)
+    return Calcul(len(idx), lignes=idx)
 
 
 def _operations_biosource_xl(a: Action, y: int) -> str:
@@ -333,7 +421,8 @@ def _operations_biosource_xl(a: Action, y: int) -> str:
 
 
 def _operations_pemd(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-    return _compter(lignes, lambda r: _annee(r.get("date_pemd"), y))
+    idx = tuple(_de_l_annee(lignes, "date_pemd", y))
+    return Calcul(len(idx), lignes=idx)
 
 
 def _operations_pemd_xl(a: Action, y: int) -> str:
@@ -381,7 +470,11 @@ def _dans_flotte(r: Ligne, y: int) -> bool:
 def _vehicules_electriques(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
     idx = [i for i, r in enumerate(lignes) if r.get("type") in VEHICULES_MOTORISES and _dans_flotte(r, y)]
     num = sum(1 for i in idx if lignes[i].get("energie") == "Électrique")
-    entrees = [r for r in lignes if r.get("type") in VEHICULES_MOTORISES and _annee(r.get("date_entree"), y)]
+    entrees = [
+        r
+        for r in map(lignes.__getitem__, _de_l_annee(lignes, "date_entree", y))
+        if r.get("type") in VEHICULES_MOTORISES
+    ]
     details: dict[str, float] = {"vehicules_entres": len(entrees)}
     details["vehicules_entres_electriques"] = sum(1 for r in entrees if r.get("energie") == "Électrique")
     c = _ratio(num, len(idx))
@@ -405,9 +498,10 @@ def _vehicules_electriques_xl(a: Action, y: int) -> str:
 def _equipements_duree_vie(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
     par_type: dict[str, list[float]] = defaultdict(list)
     idx = []
-    for i, r in enumerate(lignes):
-        service, retrait = r.get("date_service"), r.get("date_retrait")
-        if isinstance(retrait, dt.date) and retrait.year == y and isinstance(service, dt.date):
+    for i in _de_l_annee(lignes, "date_retrait", y):
+        r = lignes[i]
+        service, retrait = r.get("date_service"), r["date_retrait"]
+        if isinstance(service, dt.date):
             idx.append(i)
             par_type[str(r.get("type") or "Non précisé")].append((retrait - service).days / 365.25)
     details: dict[str, float] = {}
@@ -434,8 +528,9 @@ def _equipements_duree_vie_xl(a: Action, y: int) -> str:
 def _reemploi_types(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
     types: set[str] = set()
     idx = []
-    for i, r in enumerate(lignes):
-        if r.get("annee") == y and r.get("materiau"):
+    for i in _groupe(lignes, "valeur", "annee", y):
+        r = lignes[i]
+        if r.get("materiau"):
             idx.append(i)
             types.add(normaliser_element(str(r["materiau"])))
     return Calcul(len(types), elements=frozenset(types), lignes=tuple(idx))
@@ -452,7 +547,7 @@ def _reemploi_types_xl(a: Action, y: int) -> str:
 
 def _donnee(lignes: Sequence[Ligne], y: int, cle: str) -> tuple[float | None, tuple[int, ...]]:
     idx = tuple(
-        i for i, r in enumerate(lignes) if r.get("annee") == y and isinstance(r.get(cle), int | float)
+        i for i in _groupe(lignes, "valeur", "annee", y) if isinstance(lignes[i].get(cle), int | float)
     )
     if not idx:
         return None, ()
@@ -586,4 +681,13 @@ def calculer(action: Action, annee: int, registres: Registres, parametres: Param
     regle = regle_de(action)
     if regle is None:
         return None
-    return regle.calculer(registres.get(regle.registre, ()), action, annee, parametres)
+    lignes = registres.get(regle.registre, ())
+    if not isinstance(lignes, LignesIndexees):
+        return regle.calculer(lignes, action, annee, parametres)
+    cle = (regle.nom, action.code, annee)
+    connu = lignes.calculs.get(cle)
+    if connu is not None and connu[0] is parametres:
+        return connu[1]
+    calcul = regle.calculer(lignes, action, annee, parametres)
+    lignes.calculs[cle] = (parametres, calcul)
+    return calcul

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from rse_xl import conversion as cv
 from rse_xl.controles import Rapport
@@ -22,7 +28,14 @@ from rse_xl.layout import (
     TypeColonne,
     a_un_calcul,
 )
-from rse_xl.lecture import LONGUEUR_TEXTE_MAX, ClasseurLu, LigneRegistre, ValeurLue, lire_classeur
+from rse_xl.lecture import (
+    LONGUEUR_TEXTE_MAX,
+    ClasseurLu,
+    LigneRegistre,
+    ValeurLue,
+    colonnes_communes,
+    lire_classeur,
+)
 from rse_xl.referentiel import (
     Action,
     Convention,
@@ -32,7 +45,7 @@ from rse_xl.referentiel import (
     empreinte_referentiel,
     referentiel,
 )
-from rse_xl.regles import calculer
+from rse_xl.regles import LignesIndexees, calculer, lignes_valides
 from rse_xl.tolerances import concordent
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -63,32 +76,143 @@ def valider(
     chemins: Sequence[Path],
     convention: Convention | None = None,
     aujourdhui: dt.date | None = None,
-    workers: int = 1,
+    workers: int | None = 1,
     progression: Callable[[Path], None] | None = None,
 ) -> Validation:
-    """Read and validate every file; one bad file never stops the others."""
+    """Read and validate every file; one bad file never stops the others.
+
+    ``workers`` files are read at once (None: one per core); the order of the files and of the report never
+    depends on it. ``progression`` is called once per file done, always on the calling thread (it may drive
+    a user interface).
+    """
+    return valider_lot(chemins, convention, aujourdhui, workers, progression)[0]
+
+
+# A batch is spread over processes from this many files per worker (below, threads: no start-up to pay).
+FICHIERS_PAR_PROCESSUS = 4
+
+
+def valider_lot(
+    chemins: Sequence[Path],
+    convention: Convention | None = None,
+    aujourdhui: dt.date | None = None,
+    workers: int | None = 1,
+    progression: Callable[[Path], None] | None = None,
+    apres: Callable[[ClasseurLu, Convention, dt.date], Any] | None = None,
+) -> tuple[Validation, list[Any]]:
+    """``valider``, and per file what ``apres(lu, convention, aujourdhui)`` returns, in the order of the files.
+
+    ``apres`` runs where the file was read, right after its validation (consolidation computes the indicators
+    there and lets the rows go): a module-level function, since a batch may be spread over processes. Reading
+    is mostly Python, which threads do not run in parallel: a batch of many files goes to worker processes,
+    each reading, validating and computing whole files and sending back only what is kept.
+    """
     convention = convention or referentiel()
     aujourdhui = aujourdhui or dt.date.today()
+    workers = min(workers or os.cpu_count() or 1, len(chemins))
+    faits: list[tuple[ClasseurLu, Any]] = []
 
-    def traiter(chemin: Path) -> ClasseurLu:
-        lu = lire_classeur(chemin, convention)
-        if lu.lisible:
-            valider_classeur(lu, convention, aujourdhui)
+    def fait(chemin: Path, resultat: tuple[ClasseurLu, Any]) -> None:
+        faits.append(resultat)
         if progression:
             progression(chemin)
-        return lu
 
-    if workers > 1 and len(chemins) > 1:
-        # python-calamine releases the GIL while parsing: threads overlap the reading of several files.
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            classeurs = list(pool.map(traiter, chemins))
+    if workers <= 1:
+        for chemin in chemins:
+            fait(chemin, _traiter(chemin, convention, aujourdhui, apres))
     else:
-        classeurs = [traiter(c) for c in chemins]
+        # Processes send back what they made: only worth it when ``apres`` keeps little (consolidation).
+        en_processus = apres is not None and len(chemins) >= FICHIERS_PAR_PROCESSUS * workers
+        pool = _processus(workers, convention, aujourdhui, apres) if en_processus else None
+        if pool is None:
+            # python-calamine releases the GIL while parsing: threads overlap the reading of a few files.
+            with ThreadPoolExecutor(max_workers=workers) as fils:
+                taches = fils.map(lambda c: _traiter(c, convention, aujourdhui, apres), chemins)
+                for chemin, resultat in zip(chemins, taches, strict=True):
+                    fait(chemin, resultat)
+        else:
+            with pool:
+                try:
+                    taches = pool.map(_traiter_en_processus, chemins, chunksize=2)
+                    for chemin, resultat in zip(chemins, taches, strict=True):
+                        fait(chemin, resultat)
+                except (BrokenProcessPool, OSError):
+                    # A worker died (killed for memory…) or the pool could not start: the files not yet
+                    # done are read here, one after the other.
+                    for chemin in chemins[len(faits) :]:
+                        fait(chemin, _traiter(chemin, convention, aujourdhui, apres))
+    classeurs = [lu for lu, _ in faits]
     _doublons(classeurs)
     rapport = Rapport(fichiers=[str(c.chemin) for c in classeurs])
     for c in classeurs:
         rapport.ajouter(c.problemes)
-    return Validation(rapport, classeurs)
+    return Validation(rapport, classeurs), [extra for _, extra in faits]
+
+
+def _traiter(
+    chemin: Path,
+    convention: Convention,
+    aujourdhui: dt.date,
+    apres: Callable[[ClasseurLu, Convention, dt.date], Any] | None,
+) -> tuple[ClasseurLu, Any]:
+    """One file: read, validate, then ``apres``; an unexpected error becomes a problem of that file."""
+    try:
+        lu = lire_classeur(chemin, convention)
+        if lu.lisible:
+            valider_classeur(lu, convention, aujourdhui)
+        return lu, (apres(lu, convention, aujourdhui) if apres is not None else None)
+    except Exception as exc:  # a defect of rse-xl on one odd file must not cost the others their report
+        lu = ClasseurLu(chemin=Path(chemin))
+        lu.signaler("fichier-illisible", detail=f"erreur inattendue de rse-xl, {type(exc).__name__} : {exc}")
+        return lu, None
+
+
+_CONTEXTE_PROCESSUS: dict[str, Any] = {}
+
+
+def _initialiser_processus(
+    convention: Convention,
+    aujourdhui: dt.date,
+    apres: Callable[[ClasseurLu, Convention, dt.date], Any] | None,
+) -> None:
+    """In each worker process, once: what every file of the batch shares.
+
+    The worker is a fork of a process that may run other threads (a progress bar writing to the terminal):
+    it gets its own standard streams, so that no lock a thread of the parent held at the fork can block it.
+    """
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (for the life of the worker)
+    _CONTEXTE_PROCESSUS.update(convention=convention, aujourdhui=aujourdhui, apres=apres)
+
+
+def _traiter_en_processus(chemin: Path) -> tuple[ClasseurLu, Any]:
+    c = _CONTEXTE_PROCESSUS
+    return _traiter(chemin, c["convention"], c["aujourdhui"], c["apres"])
+
+
+def _processus(
+    workers: int,
+    convention: Convention,
+    aujourdhui: dt.date,
+    apres: Callable[[ClasseurLu, Convention, dt.date], Any] | None,
+) -> ProcessPoolExecutor | None:
+    """Worker processes for a batch, forked from this one; None where there is no fork (threads then).
+
+    Forked, not spawned: a worker starts in a few milliseconds with every module loaded, and nothing of the
+    caller's main script is run again in it.
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None  # Windows: each worker would start Python and import everything afresh
+    try:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_initialiser_processus,
+            initargs=(convention, aujourdhui, apres),
+        )
+    except (OSError, ImportError, ValueError):  # no semaphores (some sandboxes), no multiprocessing
+        return None
 
 
 def _doublons(classeurs: Iterable[ClasseurLu]) -> None:
@@ -113,13 +237,15 @@ def valider_classeur(lu: ClasseurLu, convention: Convention, aujourdhui: dt.date
     """Add to ``lu.problemes`` every check beyond single cells; mark excluded rows and values."""
     _identite(lu, convention)
     for spec in REGISTRES.values():
-        for ligne in lu.registres.get(spec.registre, ()):
-            _ligne(lu, spec.registre, ligne, aujourdhui)
+        lignes = lu.registres.get(spec.registre, [])
+        for i in _lignes_a_controler(lignes, spec.registre, aujourdhui):
+            _ligne(lu, spec.registre, lignes[i], aujourdhui)
     _donnees_annuelles(lu)
+    valides: dict[Registre, LignesIndexees] = {}  # rows are all checked: take the valid ones once
     for fiche in convention.fiches:
         for action in fiche.actions:
             for annee in convention.periode:
-                _action_annee(lu, action, annee, convention, aujourdhui)
+                _action_annee(lu, action, annee, convention, aujourdhui, valides)
 
 
 def _identite(lu: ClasseurLu, convention: Convention) -> None:
@@ -155,6 +281,91 @@ def _identite(lu: ClasseurLu, convention: Convention) -> None:
         )
 
 
+# What each register column is checked for, row by row: (key, header, required, kind).
+_AUTRE, _DATE, _TEXTE = 0, 1, 2
+_COLONNES_CONTROLEES: dict[Registre, tuple[tuple[str, str, bool, int], ...]] = {
+    spec.registre: tuple(
+        (
+            col.cle,
+            col.entete,
+            col.requis,
+            _DATE
+            if col.type is TypeColonne.DATE
+            else _TEXTE
+            if col.type in (TypeColonne.TEXTE, TypeColonne.LIEN)
+            else _AUTRE,
+        )
+        for col in spec.colonnes
+        if col.requis or col.type in (TypeColonne.DATE, TypeColonne.TEXTE, TypeColonne.LIEN)
+    )
+    for spec in REGISTRES.values()
+}
+
+
+def _lignes_a_controler(
+    lignes: Sequence[LigneRegistre], registre: Registre, aujourdhui: dt.date
+) -> Iterable[int]:
+    """Indexes of the rows ``_ligne`` could report on or exclude, in order: the others need not be visited.
+
+    Column by column, with bounds (the earliest and latest date of a column, the longest text) rather than
+    row by row: a register of thousands of clean rows is cleared in a few passes. Always a superset of the
+    rows with a problem; when unsure (rows of different shapes, values of unexpected types), every row.
+    """
+    tous = range(len(lignes))
+    presentes = colonnes_communes(lignes)
+    if presentes is None:
+        return tous
+    valeurs = list(map(attrgetter("valeurs"), lignes))
+    suspectes: set[int] = set()
+    debut, fin = DATE_MIN, min(DATE_MAX, aujourdhui)
+    if registre is Registre.JOURNAL:
+        debut, fin = max(debut, dt.date(2025, 1, 1)), min(fin, dt.date(2027, 12, 31))
+    try:
+        for cle, _entete, requis, genre in _COLONNES_CONTROLEES[registre]:
+            if cle not in presentes:
+                continue
+            colonne = list(map(dict.get, valeurs, repeat(cle)))
+            if requis and None in colonne:
+                suspectes.update(i for i, x in enumerate(colonne) if x is None)
+            renseignees = [x for x in colonne if x is not None]
+            if not renseignees:
+                continue
+            if genre == _DATE and not (debut <= min(renseignees) and max(renseignees) <= fin):
+                suspectes.update(
+                    i for i, x in enumerate(colonne) if isinstance(x, dt.date) and not debut <= x <= fin
+                )
+            elif genre == _TEXTE and max(map(len, renseignees)) > LONGUEUR_TEXTE_MAX:
+                suspectes.update(
+                    i for i, x in enumerate(colonne) if isinstance(x, str) and len(x) > LONGUEUR_TEXTE_MAX
+                )
+    except TypeError:  # values that do not compare (a date and a text…): look at every row
+        return tous
+    for avant, apres in ORDRES_DATES.get(registre, ()):
+        suspectes.update(
+            i
+            for i, v in enumerate(valeurs)
+            if isinstance(d1 := v.get(avant), dt.date) and isinstance(d2 := v.get(apres), dt.date) and d2 < d1
+        )
+    if registre is Registre.OPERATIONS:
+        suspectes.update(i for i, v in enumerate(valeurs) if _operation_a_signaler(v))
+    if registre is Registre.JOURNAL:
+        suspectes.update(
+            i for i, v in enumerate(valeurs) if v.get("action") == "F07.A1" and not v.get("illustration")
+        )
+    return sorted(suspectes)
+
+
+def _operation_a_signaler(v: dict[str, Any]) -> bool:
+    """Could ``_operation`` report on this row? (its three conditions, unchanged)"""
+    avant, apres = v.get("dpe_avant"), v.get("dpe_apres")
+    if avant in CLASSES_DPE and apres in CLASSES_DPE and CLASSES_DPE.index(apres) > CLASSES_DPE.index(avant):
+        return True
+    m1, m2 = v.get("methode_avant"), v.get("methode_apres")
+    if m1 and m2 and m1 != m2:
+        return True
+    return bool(v.get("type") == "Réhabilitation" and v.get("date_livraison") and avant and not apres)
+
+
 def _ligne(lu: ClasseurLu, registre: Registre, ligne: LigneRegistre, aujourdhui: dt.date) -> None:
     spec = REGISTRES[registre]
     onglet = spec.onglet
@@ -163,30 +374,28 @@ def _ligne(lu: ClasseurLu, registre: Registre, ligne: LigneRegistre, aujourdhui:
     def signaler(code: str, cle: str, **kw: object) -> None:
         lu.signaler(code, onglet=onglet, cellule=ligne.cellules.get(cle), **kw)
 
-    for col in spec.colonnes:
-        if col.cle not in ligne.cellules:
+    for cle, entete, requis, genre in _COLONNES_CONTROLEES[registre]:
+        if not ligne.a_la_colonne(cle):
             continue
-        valeur = v.get(col.cle)
-        if col.requis and valeur is None and cv.est_vide(ligne.bruts.get(col.cle)):
-            ligne.exclue = True
-            signaler("ligne-incomplete", col.cle, colonne=col.entete)
-        if col.type is TypeColonne.DATE and isinstance(valeur, dt.date):
-            texte = f"{valeur:%d/%m/%Y}"
-            if not DATE_MIN <= valeur <= DATE_MAX:
+        valeur = v.get(cle)
+        if valeur is None:
+            if requis and cv.est_vide(ligne.bruts.get(cle)):
                 ligne.exclue = True
-                signaler("date-invraisemblable", col.cle, valeur=texte)
-            elif valeur > aujourdhui:
-                signaler("date-future", col.cle, valeur=texte, aujourdhui=f"{aujourdhui:%d/%m/%Y}")
-            elif registre is Registre.JOURNAL and not 2025 <= valeur.year <= 2027:
-                signaler("date-hors-periode", col.cle, valeur=texte, debut="2025", fin="2027")
-        if (
-            col.type in (TypeColonne.TEXTE, TypeColonne.LIEN)
-            and isinstance(valeur, str)
-            and len(valeur) > LONGUEUR_TEXTE_MAX
-        ):
-            signaler(
-                "texte-trop-long", col.cle, longueur=f"{len(valeur):,}".replace(",", " "), maximum="2 000"
-            )
+                signaler("ligne-incomplete", cle, colonne=entete)
+            continue
+        if genre == _DATE:
+            if isinstance(valeur, dt.date):
+                if not DATE_MIN <= valeur <= DATE_MAX:
+                    ligne.exclue = True
+                    signaler("date-invraisemblable", cle, valeur=f"{valeur:%d/%m/%Y}")
+                elif valeur > aujourdhui:
+                    signaler(
+                        "date-future", cle, valeur=f"{valeur:%d/%m/%Y}", aujourdhui=f"{aujourdhui:%d/%m/%Y}"
+                    )
+                elif registre is Registre.JOURNAL and not 2025 <= valeur.year <= 2027:
+                    signaler("date-hors-periode", cle, valeur=f"{valeur:%d/%m/%Y}", debut="2025", fin="2027")
+        elif genre == _TEXTE and isinstance(valeur, str) and len(valeur) > LONGUEUR_TEXTE_MAX:
+            signaler("texte-trop-long", cle, longueur=f"{len(valeur):,}".replace(",", " "), maximum="2 000")
     for avant, apres in ORDRES_DATES.get(registre, ()):
         d1, d2 = v.get(avant), v.get(apres)
         if isinstance(d1, dt.date) and isinstance(d2, dt.date) and d2 < d1:
@@ -255,7 +464,14 @@ def _donnees_annuelles(lu: ClasseurLu) -> None:
             )
 
 
-def _action_annee(lu: ClasseurLu, action: Action, annee: int, conv: Convention, aujourdhui: dt.date) -> None:
+def _action_annee(
+    lu: ClasseurLu,
+    action: Action,
+    annee: int,
+    conv: Convention,
+    aujourdhui: dt.date,
+    valides: dict[Registre, LignesIndexees] | None = None,
+) -> None:
     code = action.code
     ind = action.indicateur
     cible_conv = ind.cibles[annee]
@@ -287,8 +503,9 @@ def _action_annee(lu: ClasseurLu, action: Action, annee: int, conv: Convention, 
     if realise and realise.valide and isinstance(realise.valeur, int | float) and a_un_calcul(action):
         regle = ind.source.registre
         assert regle is not None
-        if lu.lignes_valides(regle):
-            calcul = calculer(action, annee, {regle: lu.lignes_valides(regle)}, conv.parametres)
+        lignes = lignes_valides(lu, regle, valides)
+        if lignes:
+            calcul = calculer(action, annee, {regle: lignes}, conv.parametres)
             if (
                 calcul is not None
                 and calcul.valeur is not None
