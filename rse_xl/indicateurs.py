@@ -139,6 +139,13 @@ def _tendance(action: Action, evolution: float | None) -> str | None:
     return "amélioration" if mieux else "dégradation"
 
 
+def _evolution(action: Action, r: Resultat, precedent: Resultat | None) -> None:
+    """Change of the retained value vs the previous year, and whether it is for the better."""
+    if precedent is not None and r.realise is not None and precedent.realise is not None:
+        r.evolution = r.realise - precedent.realise
+        r.tendance = _tendance(action, r.evolution)
+
+
 def _nombre(v: ValeurLue | None) -> tuple[float | None, bool]:
     """(number, was it invalid?) of a typed value."""
     if v is None:
@@ -177,9 +184,7 @@ def resultats_office(lu: ClasseurLu, convention: Convention, annee_courante: int
                     and annee == convention.parametres.annee_reference
                 ):
                     reference = r.realise
-                if precedent is not None and r.realise is not None and precedent.realise is not None:
-                    r.evolution = r.realise - precedent.realise
-                    r.tendance = _tendance(action, r.evolution)
+                _evolution(action, r, precedent)
                 resultats.append(r)
                 precedent = r
     return resultats
@@ -314,9 +319,7 @@ def resultats_inter(
                     and annee == convention.parametres.annee_reference
                 ):
                     reference = r
-                if precedent is not None and r.realise is not None and precedent.realise is not None:
-                    r.evolution = r.realise - precedent.realise
-                    r.tendance = _tendance(action, r.evolution)
+                _evolution(action, r, precedent)
                 sortie.append(r)
                 precedent = r
     return sortie

@@ -634,8 +634,9 @@ class _Lecteur:
                 lu.registres[spec.registre] = en_bloc
                 return
         lignes: list[LigneRegistre] = []
-        convertisseurs = [_convertisseur_colonne(col, self.conv) for col in colonnes]
-        rapides = [_rapide_colonne(col, self.conv) for col in colonnes]
+        lecteurs = [_lecteurs_colonne(col, self.conv) for col in colonnes]
+        rapides = [rapide for rapide, _ in lecteurs]
+        convertisseurs = [complet for _, complet in lecteurs]
         # Rows left empty but the year (prefilled key rows of Données annuelles) are skipped too.
         js_fixes = [j for cle, j in positions.items() if cle != "annee"] if spec.lignes_fixes else None
         vide: list[Any] = []
@@ -1019,47 +1020,29 @@ def _plan_action(action: Action) -> list[tuple[int, dict[str, Any], _Champs, str
     return plan
 
 
-def _rapide_colonne(col: Colonne, conv: Convention) -> Callable[[Any], Any]:
-    """The value of a non-empty register cell already of the column's type, else ``_LENT``.
-
-    Same result as the full converter for these cases (no note, no problem), without its work.
-    """
-    t = col.type
-    if t in (TypeColonne.TEXTE, TypeColonne.LIEN):
-        return cv.texte_simple
-    if t is TypeColonne.ENTIER:
-        return cv.entier_simple
-    if t in (TypeColonne.DECIMAL, TypeColonne.MONTANT):
-        return cv.nombre_simple
-    if t is TypeColonne.DATE:
-        return cv.date_simple
-    if t is TypeColonne.ANNEE:
-        return cv.annee_simple
-    if t is TypeColonne.OUI_NON:
-        return cv.booleen_simple
-    if t is TypeColonne.CODE_ACTION:
-        codes = [a.code for f in conv.fiches for a in f.actions]
-        return cv.choix_simple([c for c in codes if c == c.upper().replace(" ", "")])
-    return cv.choix_simple(col.valeurs)
+# Readers of a register column by type: (fast path for a cell already of the right type, full converter).
+# The fast path returns ``_LENT`` when the cell needs the full converter; both give the same value.
+_LECTEURS: dict[TypeColonne, tuple[Callable[[Any], Any], Callable[[Any], cv.Lu]]] = {
+    TypeColonne.TEXTE: (cv.texte_simple, cv.en_texte),
+    TypeColonne.LIEN: (cv.texte_simple, cv.en_texte),
+    TypeColonne.ENTIER: (cv.entier_simple, cv.en_entier),
+    TypeColonne.DECIMAL: (cv.nombre_simple, cv.en_nombre),
+    TypeColonne.MONTANT: (cv.nombre_simple, cv.en_nombre),
+    TypeColonne.DATE: (cv.date_simple, cv.en_date),
+    TypeColonne.ANNEE: (cv.annee_simple, cv.en_annee),
+    TypeColonne.OUI_NON: (cv.booleen_simple, cv.en_booleen),
+}
 
 
-def _convertisseur_colonne(col: Colonne, conv: Convention) -> Callable[[Any], cv.Lu]:
-    t = col.type
-    if t in (TypeColonne.TEXTE, TypeColonne.LIEN):
-        return cv.en_texte
-    if t is TypeColonne.ENTIER:
-        return cv.en_entier
-    if t in (TypeColonne.DECIMAL, TypeColonne.MONTANT):
-        return cv.en_nombre
-    if t is TypeColonne.DATE:
-        return cv.en_date
-    if t is TypeColonne.ANNEE:
-        return cv.en_annee
-    if t is TypeColonne.OUI_NON:
-        return cv.en_booleen
-    if t is TypeColonne.CODE_ACTION:
+def _lecteurs_colonne(col: Colonne, conv: Convention) -> tuple[Callable[[Any], Any], Callable[[Any], cv.Lu]]:
+    """(fast path, full converter) of one register column."""
+    if col.type in _LECTEURS:
+        return _LECTEURS[col.type]
+    if col.type is TypeColonne.CODE_ACTION:
         codes = tuple(a.code for f in conv.fiches for a in f.actions)
-        return lambda b: cv.en_choix(str(b).upper().replace(" ", "") if isinstance(b, str) else b, codes)
-    if t is TypeColonne.SUGGESTION:
-        return lambda b: cv.en_choix(b, col.valeurs, stricte=False)
-    return lambda b: cv.en_choix(b, col.valeurs)
+        return (
+            cv.choix_simple([c for c in codes if c == c.upper().replace(" ", "")]),
+            lambda b: cv.en_choix(str(b).upper().replace(" ", "") if isinstance(b, str) else b, codes),
+        )
+    stricte = col.type is not TypeColonne.SUGGESTION
+    return cv.choix_simple(col.valeurs), lambda b: cv.en_choix(b, col.valeurs, stricte=stricte)
