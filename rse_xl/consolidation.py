@@ -132,8 +132,12 @@ def consolider(
     convention: Convention | None = None,
     workers: int | None = 1,
     progression: Callable[[Path], None] | None = None,
+    indicateurs: bool = True,
 ) -> Consolidation:
     """Read and validate every workbook, then compute every indicator per office and together.
+
+    With ``indicateurs=False`` only the checks run (the report and the files' identity are the same): what
+    the master's « Valider » button needs to draw its Contrôles sheet.
 
     Each workbook is read, validated and computed in one go by a worker (``workers`` at once, None: one per
     core), which then lets its cells and rows go: hundreds of workbooks hold in memory, and the result is
@@ -144,14 +148,20 @@ def consolider(
     if annee is None:
         annee = annee_par_defaut(convention, aujourdhui)
     validation, calcules = valider_lot(
-        chemins, convention, aujourdhui, workers=workers, progression=progression, apres=calculer_puis_alleger
+        chemins,
+        convention,
+        aujourdhui,
+        workers=workers,
+        progression=progression,
+        apres=calculer_puis_alleger if indicateurs else _seulement_alleger,
     )
     retenus = {c.office_code: c for c in validation.retenus if c.office_code}
     par_lu = {id(lu): resultats for lu, resultats in zip(validation.classeurs, calcules, strict=True)}
     offices = [o for o in convention.offices if o.code in retenus]
-    par_office = {o.code: par_lu[id(retenus[o.code])] for o in offices}
+    par_office = {o.code: par_lu[id(retenus[o.code])] or [] for o in offices}
     resultats = [r for o in offices for r in par_office[o.code]]
-    resultats += resultats_inter(par_office, convention, aujourdhui.year)
+    if indicateurs:
+        resultats += resultats_inter(par_office, convention, aujourdhui.year)
     return Consolidation(
         convention=convention,
         annee=annee,
@@ -179,6 +189,11 @@ def calculer_puis_alleger(
         resultats = resultats_office(lu, convention, aujourdhui.year)
     alleger(lu)
     return resultats
+
+
+def _seulement_alleger(lu: ClasseurLu, convention: Convention, aujourdhui: dt.date) -> None:
+    """Checks only: no indicator, the workbook's rows go at once."""
+    alleger(lu)
 
 
 def alleger(lu: ClasseurLu) -> None:

@@ -70,11 +70,11 @@ def generer_synthese(livre: Any = None) -> None:
 
 
 def _valider(maitre: _Maitre) -> tuple[str, str]:
-    # The Contrôles sheet is drawn by the summary's renderer, from a Consolidation: consolider() runs the
-    # same valider() as `rse-xl valider` first, so the report is the one the command line prints.
+    # The Contrôles sheet is drawn by the summary's renderer from a Consolidation holding only the checks:
+    # the same report `rse-xl valider` prints, with no indicator computed.
     from rse_xl.synthese import ONGLET_CONTROLES
 
-    conso = maitre.consolider()
+    conso = maitre.consolider(indicateurs=False)
     maitre.afficher(conso, [ONGLET_CONTROLES])
     return _bilan("Validation terminée", conso, "Détail : onglet « Contrôles »."), _mode(conso)
 
@@ -352,7 +352,7 @@ class _Maitre:
             )
         return chemins
 
-    def consolider(self) -> Consolidation:
+    def consolider(self, indicateurs: bool = True) -> Consolidation:
         from rse_xl.consolidation import consolider
 
         chemins = self.classeurs()
@@ -372,6 +372,7 @@ class _Maitre:
             convention=self.conv,
             workers=1,
             progression=avancer,
+            indicateurs=indicateurs,
         )
 
     def ecrire_fichiers(self, conso: Consolidation) -> list[Path]:

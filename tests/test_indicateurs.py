@@ -282,3 +282,14 @@ def test_donnees_identiques_deux_fois(tmp_path: Path) -> None:
     a = consolider(chemins, annee=2026, aujourdhui=AUJOURDHUI).donnees()
     b = consolider(chemins, annee=2026, aujourdhui=AUJOURDHUI).donnees()
     assert a == b and len(a) > 1000
+
+
+def test_controles_seuls(tmp_path: Path) -> None:
+    """Checks only (the master's Valider button): same report and files, no indicator."""
+    chemins = sorted((Path(__file__).resolve().parent.parent / "workbooks").glob("*.xlsx"))
+    complet = consolider(chemins, annee=2026, aujourdhui=AUJOURDHUI)
+    seul = consolider(chemins, annee=2026, aujourdhui=AUJOURDHUI, indicateurs=False)
+    assert seul.resultats == []
+    assert seul.rapport.en_dict() == complet.rapport.en_dict()
+    assert [f.empreinte for f in seul.fichiers] == [f.empreinte for f in complet.fichiers]
+    assert [o.code for o in seul.offices] == [o.code for o in complet.offices]
