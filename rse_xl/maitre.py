@@ -31,6 +31,7 @@ from rse_xl.layout import MOT_DE_PASSE_PROTECTION
 from rse_xl.referentiel import Convention, referentiel
 from rse_xl.synthese import OPTIONS_CLASSEUR, chemin_relatif, remplir_classeur
 from rse_xl.vba import Module, build_vba_project, read_modules_from_files
+from rse_xl.xlsx import proteger
 
 ONGLET_ACCUEIL = "Accueil"
 ONGLET_PARAMETRES = "Paramètres"
@@ -462,15 +463,7 @@ class _Redacteur:
             self.wb.define_name(p.nom, "=" + reference(ONGLET_PARAMETRES, ligne, 1, absolu=True))
             ws.data_validation(ligne, 1, ligne, 1, self._validation(p))
         _mise_en_page(ws)
-        ws.protect(
-            MOT_DE_PASSE_PROTECTION,
-            {
-                "format_columns": True,
-                "format_rows": True,
-                "select_locked_cells": True,
-                "select_unlocked_cells": True,
-            },
-        )
+        proteger(ws)
 
     def _valeurs_initiales(self) -> dict[str, Any]:
         """A filled master (rse-xl consolider -o X.xlsm) remembers its year and the files it read."""

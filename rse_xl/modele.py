@@ -61,7 +61,7 @@ from rse_xl.referentiel import (
 )
 from rse_xl.regles import regle_de
 from rse_xl.tolerances import concordent, tolerance_xl
-from rse_xl.xlsx import ecrire_valeur
+from rse_xl.xlsx import ecrire_valeur, proteger
 
 # Columns of a fiche sheet (0-based).
 COL_ANNEE, COL_ETAPE_TEXTE, COL_ETAPE = 0, 1, 2
@@ -222,19 +222,6 @@ class _Constructeur:
             ws.write_formula(ligne, col, valeur.texte, fmt, valeur.resultat)
         else:
             ecrire_valeur(ws, ligne, col, valeur, fmt)
-
-    def _proteger(self, ws: Worksheet) -> None:
-        ws.protect(
-            MOT_DE_PASSE_PROTECTION,
-            {
-                "format_columns": True,
-                "format_rows": True,
-                "select_locked_cells": True,
-                "select_unlocked_cells": True,
-                "autofilter": True,
-                "sort": True,
-            },
-        )
 
     def _mise_en_page(self, ws: Worksheet, repeter: int | None = None) -> None:
         ws.set_landscape()
@@ -424,7 +411,7 @@ class _Constructeur:
         )
         ws.freeze_panes(3, 0)
         self._mise_en_page(ws)
-        self._proteger(ws)
+        proteger(ws, tri=True)
 
     # -- fiche sheets ---------------------------------------------------------------------------------------
 
@@ -453,7 +440,7 @@ class _Constructeur:
         for action in fiche.actions:
             ligne = self._bloc_action(ws, action, ligne) + 1
         self._mise_en_page(ws, repeter=0)
-        self._proteger(ws)
+        proteger(ws, tri=True)
 
     def _bloc_action(self, ws: Worksheet, action: Action, ligne: int) -> int:
         st = self.st
@@ -726,18 +713,7 @@ class _Constructeur:
                 ws.data_validation(debut + 1, j, debut + n, j, validation)
         ws.freeze_panes(debut + 1, 1)
         self._mise_en_page(ws, repeter=debut)
-        ws.protect(
-            MOT_DE_PASSE_PROTECTION,
-            {
-                "format_columns": True,
-                "format_rows": True,
-                "insert_rows": True,
-                "delete_rows": True,
-                "autofilter": True,
-                "sort": True,
-                "insert_hyperlinks": True,
-            },
-        )
+        proteger(ws, tri=True, lignes=True)
 
     def _format_colonne(self, col: Colonne) -> Format:
         st = self.st

@@ -9,7 +9,27 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from rse_xl.layout import MOT_DE_PASSE_PROTECTION
+
 MAX_TEXTE = 32_767  # characters in a cell (UTF-16 units)
+
+
+def proteger(ws: Worksheet, *, tri: bool = False, lignes: bool = False) -> None:
+    """Protect a sheet's structure with the documented password; staff keep resizing and selecting cells.
+
+    ``tri``: filters and sorting stay allowed; ``lignes``: rows and hyperlinks can be inserted (registers).
+    """
+    options = {
+        "format_columns": True,
+        "format_rows": True,
+        "select_locked_cells": True,
+        "select_unlocked_cells": True,
+    }
+    if tri:
+        options |= {"autofilter": True, "sort": True}
+    if lignes:
+        options |= {"insert_rows": True, "delete_rows": True, "insert_hyperlinks": True}
+    ws.protect(MOT_DE_PASSE_PROTECTION, options)
 
 
 def longueur_utf16(texte: str) -> int:
