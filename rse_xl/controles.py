@@ -447,13 +447,6 @@ class Probleme:
     action: str | None = None
     annee: int | None = None
 
-    @property
-    def position(self) -> str:
-        if self.onglet and self.cellule:
-            onglet = self.onglet if self.onglet.isalnum() else f"'{self.onglet}'"
-            return f"{onglet}!{self.cellule}"
-        return self.onglet or ""
-
     def en_dict(self) -> dict[str, Any]:
         return {**asdict(self), "gravite": self.gravite.value}
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from rse_xl.cellules import nom_onglet
 from rse_xl.layout import ETATS_ETAPE, TYPES_AVEC_RATIO, Champ, a_un_calcul
 from rse_xl.lecture import ClasseurLu, ValeurLue
 from rse_xl.referentiel import Action, Convention, Mesure, Registre, Sens, TypeIndicateur
@@ -164,8 +165,7 @@ def _texte(v: ValeurLue | None) -> str | None:
 def _ref(v: ValeurLue | None) -> str | None:
     if v is None:
         return None
-    onglet = v.onglet if v.onglet.isalnum() else "'" + v.onglet.replace("'", "''") + "'"
-    return f"{onglet}!{v.cellule}"
+    return f"{nom_onglet(v.onglet)}!{v.cellule}"
 
 
 def resultats_office(lu: ClasseurLu, convention: Convention, annee_courante: int) -> list[Resultat]:
