@@ -12,6 +12,7 @@ from rse_xl import __version__
 from rse_xl.controles import Gravite, Rapport
 from rse_xl.indicateurs import INTER, LIBELLE_INTER, Resultat, resultats_inter, resultats_office
 from rse_xl.lecture import ClasseurLu
+from rse_xl.memoire import collecteur_suspendu
 from rse_xl.referentiel import Action, Convention, Fiche, Office, empreinte_referentiel, referentiel
 from rse_xl.validation import valider_lot
 
@@ -143,6 +144,19 @@ def consolider(
     core), which then lets its cells and rows go: hundreds of workbooks hold in memory, and the result is
     the same whatever the number of workers.
     """
+    with collecteur_suspendu():  # hundreds of workbooks' results: no pass over them all (rse_xl.memoire)
+        return _consolider(chemins, annee, aujourdhui, convention, workers, progression, indicateurs)
+
+
+def _consolider(
+    chemins: Sequence[Path],
+    annee: int | None,
+    aujourdhui: dt.date | None,
+    convention: Convention | None,
+    workers: int | None,
+    progression: Callable[[Path], None] | None,
+    indicateurs: bool,
+) -> Consolidation:
     convention = convention or referentiel()
     aujourdhui = aujourdhui or dt.date.today()
     if annee is None:

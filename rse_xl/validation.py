@@ -36,6 +36,7 @@ from rse_xl.lecture import (
     colonnes_communes,
     lire_classeur,
 )
+from rse_xl.memoire import apres_fork, collecteur_suspendu
 from rse_xl.referentiel import (
     Action,
     Convention,
@@ -157,10 +158,11 @@ def _traiter(
 ) -> tuple[ClasseurLu, Any]:
     """One file: read, validate, then ``apres``; an unexpected error becomes a problem of that file."""
     try:
-        lu = lire_classeur(chemin, convention)
-        if lu.lisible:
-            valider_classeur(lu, convention, aujourdhui)
-        return lu, (apres(lu, convention, aujourdhui) if apres is not None else None)
+        with collecteur_suspendu():
+            lu = lire_classeur(chemin, convention)
+            if lu.lisible:
+                valider_classeur(lu, convention, aujourdhui)
+            return lu, (apres(lu, convention, aujourdhui) if apres is not None else None)
     except Exception as exc:  # a defect of rse-xl on one odd file must not cost the others their report
         lu = ClasseurLu(chemin=Path(chemin))
         lu.signaler("fichier-illisible", detail=f"erreur inattendue de rse-xl, {type(exc).__name__} : {exc}")
@@ -181,6 +183,7 @@ def _initialiser_processus(
     it gets its own standard streams, so that no lock a thread of the parent held at the fork can block it.
     """
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (for the life of the worker)
+    apres_fork()
     _CONTEXTE_PROCESSUS.update(convention=convention, aujourdhui=aujourdhui, apres=apres)
 
 
