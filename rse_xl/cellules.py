@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
@@ -39,6 +40,7 @@ def depuis_a1(ref: str) -> tuple[int, int]:
     return int(m.group(2)) - 1, lettres_colonne(m.group(1))
 
 
+@lru_cache(maxsize=1024)  # the same few sheets are named for every problem and every source cell
 def nom_onglet(onglet: str) -> str:
     """Sheet name as it must appear in a formula: quoted when it has spaces or punctuation."""
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", onglet) and not _A1.match(onglet):

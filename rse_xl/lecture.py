@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -278,7 +278,7 @@ class _Lecteur:
         self.conv = convention
         self.grilles: dict[str, list[list[Any]]] = {}
         self.erreurs: dict[str, dict[str, str]] = {}
-        self.formules: dict[str, set[str]] = {}
+        self.formules: dict[str, Container[str]] = {}
         self.fusions: dict[str, list[tuple[int, int, int, int]]] = {}
         self.entrees: dict[str, set[tuple[int, int]]] = {}  # sheet → (row, col) of the inputs read there
         self.wb: pc.CalamineWorkbook | None = None
@@ -771,28 +771,36 @@ def _registre_en_bloc(
         return None
     vide = [""] * largeur
     prendre = itemgetter(*js)
-    fixes = [k for k, cle in enumerate(cles) if cle != "annee"] if spec.lignes_fixes else None
-    gardees = [
-        (i, valeurs)
-        for i, valeurs in [(i, prendre(brute)) for i, brute in enumerate(donnees) if brute != vide]
-        if not all(map(cv.est_vide, valeurs))
-        # a year row left empty (prefilled key rows of Données annuelles)
-        and (fixes is None or not all(cv.est_vide(valeurs[k]) for k in fixes))
-    ]
-    if not gardees:
+    # Rows with something in the table (a C comparison each), their values column by column; a row whose
+    # values all read as nothing is then left out (every plain empty value reads as None).
+    numeros = [i for i, brute in enumerate(donnees) if brute != vide]
+    if not numeros:
         return []
+    bruts = list(map(prendre, map(donnees.__getitem__, numeros)))
     converties = []
-    for col, valeurs_colonne in zip(colonnes, zip(*(v for _, v in gardees), strict=True), strict=True):
+    for col, valeurs_colonne in zip(colonnes, zip(*bruts, strict=True), strict=True):
         lues = _colonne_en_bloc(col, valeurs_colonne, conv)
         if lues is None:
             return None
         converties.append(lues)
-    colonnes_lues = _Colonnes(tuple(cles), frozenset(cles), tuple(lettres))
-    differee = LigneRegistre.differee
-    return [
-        differee(debut_ligne + i + 1, dict(zip(cles, valeurs, strict=True)), colonnes_lues, bruts)
-        for (i, bruts), valeurs in zip(gardees, zip(*converties, strict=True), strict=True)
+    valeurs = list(zip(*converties, strict=True))
+    # Kept: rows with a value; in Données annuelles, a value besides the prefilled year.
+    hors_annee = [k for k, cle in enumerate(cles) if cle != "annee"] if spec.lignes_fixes else None
+    garder = [
+        v.count(None) != len(v) and (hors_annee is None or any(v[k] is not None for k in hors_annee))
+        for v in valeurs
     ]
+    colonnes_lues = _Colonnes(tuple(cles), frozenset(cles), tuple(lettres))
+    n = len(garder)
+    return list(
+        map(
+            LigneRegistre.differee,
+            compress(map((debut_ligne + 1).__add__, numeros), garder),
+            compress(map(dict, map(zip, repeat(cles, n), valeurs)), garder),
+            repeat(colonnes_lues, n),
+            compress(bruts, garder),
+        )
+    )
 
 
 _INFINI = float("inf")

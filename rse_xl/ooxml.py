@@ -15,6 +15,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Container
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -284,15 +285,17 @@ class Paquet:
         ref = self.noms.get(nom)
         return _position(ref) if ref else None
 
-    def cellules_speciales(self, nom_feuille: str, formules: bool = True) -> tuple[dict[str, str], set[str]]:
+    def cellules_speciales(
+        self, nom_feuille: str, formules: bool = True
+    ) -> tuple[dict[str, str], Container[str]]:
         """Error cells (A1 → ``#DIV/0!``) and, if asked, the cells holding a formula."""
         f = self.feuille(nom_feuille)
         if f is None or not f.chemin:
-            return {}, set()
+            return {}, frozenset()
         try:
             xml = self.lire(f.chemin)
         except KeyError:
-            return {}, set()
+            return {}, frozenset()
         erreurs: dict[str, str] = {}
         if b't="e"' in xml:
             for attrs, corps in _CELL_ERR.findall(xml):
@@ -300,12 +303,43 @@ class Paquet:
                 if ref:
                     v = _V.search(corps)
                     erreurs[ref.group(1).decode()] = v.group(1).decode() if v else "#ERREUR"
-        return erreurs, (_cellules_formules(xml) if formules else set())
+        return erreurs, (CellulesFormules(xml) if formules else frozenset())
+
+
+class CellulesFormules:
+    """The cells of a sheet holding a formula, as ``_CELL_F`` finds them, asked about one cell at a time.
+
+    A fiche sheet holds dozens of live formulas; the reading asks about the few cells it expects a formula
+    in. Each is looked up in the sheet's XML (``<c r="E12"`` then ``<f``) by the C search of ``bytes.find``,
+    from where the last one was found (cells are asked about in the sheet's order), where listing every
+    formula takes a Python step per formula. A cell not found so (another attribute order, a namespace
+    prefix on the cell tag) sends this question and every later one to the full list.
+    """
+
+    def __init__(self, xml: bytes) -> None:
+        self._xml = xml
+        self._depuis = 0
+        self._toutes: set[str] | None = None
+
+    def __contains__(self, cellule: object) -> bool:
+        if self._toutes is None and isinstance(cellule, str):
+            xml = self._xml
+            balise = b'<c r="' + cellule.encode("ascii", "replace") + b'"'
+            debut = xml.find(balise, self._depuis)
+            if debut < 0:
+                debut = xml.find(balise, 0, self._depuis + len(balise))
+            fin = xml.find(b">", debut) if debut >= 0 else -1
+            if fin >= 0 and xml.count(b"<", debut + 1, fin) == 0:
+                self._depuis = fin
+                return _DEBUT_F.match(xml, fin + 1) is not None
+            self._toutes = _cellules_formules(xml)
+        return self._toutes is not None and cellule in self._toutes
 
 
 _BALISE_C = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _ESPACES_XML = frozenset(b" \t\n\r\f\v")  # what \s matches in a bytes pattern
 _BALISE_F = re.compile(rb"<f\b")
+_DEBUT_F = re.compile(rb"\s*<(?:\w+:)?f\b")  # what follows the cell tag in _CELL_F
 
 
 def _cellules_formules(xml: bytes) -> set[str]:
