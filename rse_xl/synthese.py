@@ -15,8 +15,9 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
@@ -43,7 +44,13 @@ ONGLET_JOURNAL = "Journal"
 # The result sheets besides the fiche sheets; Accueil is not one of them: the master keeps its own.
 ONGLETS_RESULTATS: tuple[str, ...] = (ONGLET_SYNTHESE, ONGLET_CONTROLES, ONGLET_DONNEES, ONGLET_JOURNAL)
 
-OPTIONS_CLASSEUR = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+# in_memory: the XML parts are built in memory and zipped once, instead of ~100 temporary files.
+OPTIONS_CLASSEUR = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "in_memory": True,
+}
 
 MAX_URL = 2_079  # characters of a link or of its anchor
 MAX_LIENS = 65_530  # hyperlinks per worksheet
@@ -67,6 +74,12 @@ COULEURS_STATUT: dict[Statut, tuple[str, str, str]] = {
 COULEURS_COLONNES = ("#2E75B6", "#ED7D31", "#70AD47", "#7030A0", "#00B0F0", "#FFC000")
 COULEUR_INTER = "#1F3864"
 TENDANCES = {"amélioration": "↗ amélioration", "dégradation": "↘ dégradation", "stable": "→ stable"}
+
+# Number formats of a Réalisé or Cible figure (see _format_nombre).
+FORMAT_POURCENT = "0.0%"
+FORMAT_ENTIER = "#,##0"
+FORMAT_DECIMAL = "#,##0.0#"
+FORMATS_NOMBRE = (FORMAT_POURCENT, FORMAT_ENTIER, FORMAT_DECIMAL)
 
 BASE: dict[str, Any] = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
 CADRE: dict[str, Any] = {"border": 1, "border_color": GRIS_BORDURE}
@@ -136,6 +149,8 @@ def remplir_classeur(
 
 
 def _url_acceptable(url: str) -> bool:
+    if len(url) <= MAX_URL // 2:  # too short to exceed the limit in UTF-16 units: no need to measure
+        return True
     lien, _, ancre = url.partition("#")
     return longueur_utf16(lien) <= MAX_URL and longueur_utf16(ancre) <= MAX_URL
 
@@ -171,8 +186,8 @@ def _pct(action: Action) -> bool:
 
 def _format_nombre(action: Action, valeur: float) -> str:
     if _pct(action):
-        return "0.0%"
-    return "#,##0" if float(valeur).is_integer() else "#,##0.0#"
+        return FORMAT_POURCENT
+    return FORMAT_ENTIER if float(valeur).is_integer() else FORMAT_DECIMAL
 
 
 def _hauteur(textes: Iterable[tuple[str | None, float]], minimum: float = 15.0) -> float:
@@ -186,6 +201,8 @@ def _hauteur(textes: Iterable[tuple[str | None, float]], minimum: float = 15.0) 
 
 def _lignes(texte: str, par_ligne: int) -> int:
     """Lines a text takes when wrapped at word boundaries (a word too long is cut, as Excel does)."""
+    if len(texte) <= par_ligne and "\n" not in texte:  # fits on one line: no need to wrap word by word
+        return 1
     total = 0
     for paragraphe in texte.split("\n"):
         n, courant = 1, 0
@@ -223,16 +240,47 @@ class _Formats:
     def __init__(self, wb: Workbook) -> None:
         self._wb = wb
         self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._par_appel: dict[tuple[tuple[str, Any], ...], Format] = {}
 
     def __call__(self, *bases: dict[str, Any], **props: Any) -> Format:
-        d: dict[str, Any] = dict(BASE)
-        for b in bases:
-            d.update(b)
-        d.update(props)
-        cle = tuple(sorted(d.items()))
-        if cle not in self._cache:
-            self._cache[cle] = self._wb.add_format(d)
-        return self._cache[cle]
+        # Called thousands of times: the same properties given in the same order are looked up without the
+        # merge and sort that find the one Format of a set of properties.
+        appel = tuple(chain.from_iterable(b.items() for b in bases)) + tuple(props.items())
+        fmt = self._par_appel.get(appel)
+        if fmt is None:
+            d: dict[str, Any] = dict(BASE)
+            for b in bases:
+                d.update(b)
+            d.update(props)
+            cle = tuple(sorted(d.items()))
+            if cle not in self._cache:
+                self._cache[cle] = self._wb.add_format(d)
+            fmt = self._par_appel[appel] = self._cache[cle]
+        return fmt
+
+
+class _FormatsValeur(NamedTuple):
+    """The formats a Réalisé or Cible cell may take, for one emphasis of its row."""
+
+    vide: Format
+    jalon: Format  # « jalon » in the Cible column of a milestone year
+    etape: Format  # the step's state in the Réalisé column of a milestone year
+    ecartee: Format  # « écartée »: the value failed the checks
+    nombres: dict[str, Format]  # by number format (FORMATS_NOMBRE)
+
+
+class _FormatsLigne(NamedTuple):
+    """The formats of one row of a fiche's figures or follow-up table, for one emphasis."""
+
+    centre: Format
+    simple: Format
+    pourcent: Format
+    valeur: _FormatsValeur
+    fleche: Format  # « ↗ » link to the source cell
+    etape: Format  # the step's state (wrapped)
+    texte: Format  # office text: comment, evidence, remarks (wrapped, never bold)
+    texte_ecarte: Format  # remarks about a value left out, in red
+    lien: Format  # evidence that is a web link
 
 
 # --- the writer ----------------------------------------------------------------------------------------------
@@ -247,11 +295,14 @@ class _Redacteur:
         self.dossier = dossier
         self.accueil = accueil
         self.f = _Formats(wb)
+        self._cache_valeur: dict[tuple[tuple[str, Any], ...], _FormatsValeur] = {}
+        self._cache_lignes: dict[tuple[bool, bool, bool], _FormatsLigne] = {}
         self.liens: Counter[str] = Counter()
         self.ancres: dict[str, tuple[str, str]] = {}  # action code → (sheet, cell) of its block
         self.colonnes = conso.colonnes
         self.noms_offices = {o.code: o.nom for o in self.conv.offices} | dict(self.colonnes)
         self.relatifs: dict[str, str] = {f.chemin: chemin_relatif(f.chemin, dossier) for f in conso.fichiers}
+        self.noms_fichiers: dict[str, str] = {f.chemin: Path(f.chemin).name for f in conso.fichiers}
         self.ws: dict[str, Worksheet] = {}
         # Named formats.
         f = self.f
@@ -353,7 +404,8 @@ class _Redacteur:
             ws.write_string(ligne, col, texte, fmt_sans_lien)
             return
         url = "external:" + relatif + (f"#{position}" if position else "")
-        infobulle = f"Ouvrir {Path(fichier).name}" + (f" à la cellule {position}" if position else "")
+        nom = self.noms_fichiers.get(fichier) or Path(fichier).name
+        infobulle = f"Ouvrir {nom}" + (f" à la cellule {position}" if position else "")
         self._lien(ws, ligne, col, url, texte, fmt, fmt_sans_lien, infobulle)
 
     def _mise_en_page(
@@ -434,32 +486,69 @@ class _Redacteur:
         action: Action,
         r: Resultat | None,
         champ: str,
-        fmt_extra: dict[str, Any],
+        formats: _FormatsValeur,
     ) -> None:
         """Réalisé or Cible of one result: a number, or the step's state for a milestone year."""
-        cadre = {**CADRE, **fmt_extra}
         if r is None:
-            ws.write_blank(ligne, col, None, self.f(cadre))
+            ws.write_blank(ligne, col, None, formats.vide)
             return
         jalon = r.mesure is Mesure.JALON or action.indicateur.type is TypeIndicateur.JALON
         if jalon:
             if champ == "cible":
-                ws.write_string(
-                    ligne, col, "jalon", self.f(cadre, italic=True, font_color=GRIS_TEXTE, align="center")
-                )
+                ws.write_string(ligne, col, "jalon", formats.jalon)
             else:
-                self._texte(ws, ligne, col, r.etape, self.f(cadre, italic=True, align="center"))
+                self._texte(ws, ligne, col, r.etape, formats.etape)
             return
         valeur = getattr(r, champ)
         if champ == "realise" and valeur is None and r.exclu:
-            ws.write_string(
-                ligne, col, "écartée", self.f(cadre, italic=True, font_color="#9C0006", align="center")
-            )
+            ws.write_string(ligne, col, "écartée", formats.ecartee)
             return
         if valeur is None:
-            ws.write_blank(ligne, col, None, self.f(cadre))
+            ws.write_blank(ligne, col, None, formats.vide)
             return
-        ws.write_number(ligne, col, valeur, self.f(cadre, num_format=_format_nombre(action, valeur)))
+        ws.write_number(ligne, col, valeur, formats.nombres[_format_nombre(action, valeur)])
+
+    def _formats_valeur(self, extra: dict[str, Any]) -> _FormatsValeur:
+        """The formats of a Réalisé or Cible cell with this emphasis, made once."""
+        cle = tuple(extra.items())
+        formats = self._cache_valeur.get(cle)
+        if formats is None:
+            f, cadre = self.f, {**CADRE, **extra}
+            formats = self._cache_valeur[cle] = _FormatsValeur(
+                vide=f(cadre),
+                jalon=f(cadre, italic=True, font_color=GRIS_TEXTE, align="center"),
+                etape=f(cadre, italic=True, align="center"),
+                ecartee=f(cadre, italic=True, font_color="#9C0006", align="center"),
+                nombres={n: f(cadre, num_format=n) for n in FORMATS_NOMBRE},
+            )
+        return formats
+
+    def _formats_ligne(self, inter: bool, premiere: bool, courante: bool) -> _FormatsLigne:
+        """The formats of a row of a fiche's tables, made once per emphasis.
+
+        The offices together are bold on a pale fill, a rule opens each year, the chosen year is shaded.
+        """
+        cle = (inter, premiere, courante)
+        formats = self._cache_lignes.get(cle)
+        if formats is None:
+            extra: dict[str, Any] = {"bold": True, "bg_color": BLEU_PALE} if inter else {}
+            if premiere:
+                extra = {**extra, "top": 2, "top_color": BLEU}
+            if courante:
+                extra = {**extra, "bg_color": "#FFF9E6" if not inter else "#FCEFC7"}
+            f = self.f
+            formats = self._cache_lignes[cle] = _FormatsLigne(
+                centre=f(CADRE, extra, align="center"),
+                simple=f(CADRE, extra),
+                pourcent=f(CADRE, extra, num_format="0%"),
+                valeur=self._formats_valeur(extra),
+                fleche=f(CADRE, extra, align="center", font_color="#0563C1", bold=True),
+                etape=f(CADRE, extra, text_wrap=True),
+                texte=f(CADRE, extra, text_wrap=True, bold=False),
+                texte_ecarte=f(CADRE, extra, {"font_color": "#9C0006"}, text_wrap=True, bold=False),
+                lien=f(CADRE, extra, text_wrap=True, bold=False, font_color="#0563C1", underline=1),
+            )
+        return formats
 
     # -- Synthèse ---------------------------------------------------------------------------------------------
 
@@ -551,8 +640,8 @@ class _Redacteur:
             r = self.conso.resultat(code, action.code, self.annee)
             extra: dict[str, Any] = {"bold": True} if code == INTER else {}
             gauche = {"left": 2, "left_color": BLEU}
-            self._valeur(ws, ligne, c, action, r, "realise", {**extra, **gauche})
-            self._valeur(ws, ligne, c + 1, action, r, "cible", extra)
+            self._valeur(ws, ligne, c, action, r, "realise", self._formats_valeur({**extra, **gauche}))
+            self._valeur(ws, ligne, c + 1, action, r, "cible", self._formats_valeur(extra))
             self._nombre(ws, ligne, c + 2, r.atteinte if r else None, f(CADRE, extra, num_format="0%"))
             self._texte(ws, ligne, c + 3, r.statut.value if r else None, f(CADRE, extra, align="center"))
 
@@ -788,7 +877,7 @@ class _Redacteur:
 
     def _bloc_action(self, ws: Worksheet, fiche: Fiche, action: Action, ligne: int) -> int:
         """One action: header band, indicator, the figures table and, under it, the follow-up table."""
-        f, ind = self.f, action.indicateur
+        ind = action.indicateur
         der = 10
         largeur = sum(self.largeurs_fiche)
         self.ancres[action.code] = (fiche.onglet, f"A{ligne + 1}")
@@ -826,22 +915,17 @@ class _Redacteur:
         for annee in self.conv.periode:
             for i, (code, libelle) in enumerate(self.colonnes):
                 r = self.conso.resultat(code, action.code, annee)
-                inter = code == INTER
-                extra: dict[str, Any] = {"bold": True, "bg_color": BLEU_PALE} if inter else {}
-                if i == 0:
-                    extra = {**extra, "top": 2, "top_color": BLEU}
-                if annee == self.annee:
-                    extra = {**extra, "bg_color": "#FFF9E6" if not inter else "#FCEFC7"}
-                ws.write_number(r_ligne, 0, annee, f(CADRE, extra, align="center"))
-                ws.write_string(r_ligne, 1, libelle, f(CADRE, extra))
-                self._valeur(ws, r_ligne, 2, action, r, "cible", extra)
-                self._valeur(ws, r_ligne, 3, action, r, "realise", extra)
-                self._nombre(ws, r_ligne, 4, r.atteinte if r else None, f(CADRE, extra, num_format="0%"))
-                self._texte(ws, r_ligne, 5, r.statut.value if r else None, f(CADRE, extra, align="center"))
+                fl = self._formats_ligne(code == INTER, i == 0, annee == self.annee)
+                ws.write_number(r_ligne, 0, annee, fl.centre)
+                ws.write_string(r_ligne, 1, libelle, fl.simple)
+                self._valeur(ws, r_ligne, 2, action, r, "cible", fl.valeur)
+                self._valeur(ws, r_ligne, 3, action, r, "realise", fl.valeur)
+                self._nombre(ws, r_ligne, 4, r.atteinte if r else None, fl.pourcent)
+                self._texte(ws, r_ligne, 5, r.statut.value if r else None, fl.centre)
                 tendance = TENDANCES.get(r.tendance or "", r.tendance) if r else None
-                self._texte(ws, r_ligne, 6, tendance, f(CADRE, extra))
+                self._texte(ws, r_ligne, 6, tendance, fl.simple)
                 for col, champ in ((7, "cible"), (8, "realise")):
-                    self._source(ws, r_ligne, col, code, action, r, champ, extra)
+                    self._source(ws, r_ligne, col, code, action, r, champ, fl)
                 r_ligne += 1
         self._barres(ws, e + 1, r_ligne - 1, 4)
         # Follow-up: step, comment, evidence, remarks.
@@ -862,9 +946,6 @@ class _Redacteur:
             for i, (code, libelle) in enumerate(self.colonnes):
                 r = self.conso.resultat(code, action.code, annee)
                 inter = code == INTER
-                extra = {"bold": True, "bg_color": BLEU_PALE} if inter else {}
-                if i == 0:
-                    extra = {**extra, "top": 2, "top_color": BLEU}
                 commentaire = tronquer(r.commentaire, LONGUEUR_TEXTE_MAX) if r and r.commentaire else None
                 justificatif = tronquer(r.justificatif, LONGUEUR_TEXTE_MAX) if r and r.justificatif else None
                 remarques = _remarques(action, r) if r else None
@@ -880,28 +961,18 @@ class _Redacteur:
                         ]
                     ),
                 )
-                ws.write_number(r_ligne, 0, annee, f(CADRE, extra, align="center"))
-                ws.write_string(r_ligne, 1, libelle, f(CADRE, extra))
-                self._texte(ws, r_ligne, 2, r.etape if r else None, f(CADRE, extra, text_wrap=True))
-                fmt_commentaire = f(CADRE, extra, text_wrap=True, bold=False)
-                ws.merge_range(r_ligne, 3, r_ligne, 8, "", fmt_commentaire)
-                self._texte(ws, r_ligne, 3, commentaire, fmt_commentaire)
-                fmt_texte = f(CADRE, extra, text_wrap=True, bold=False)
+                fl = self._formats_ligne(inter, i == 0, False)
+                ws.write_number(r_ligne, 0, annee, fl.centre)
+                ws.write_string(r_ligne, 1, libelle, fl.simple)
+                self._texte(ws, r_ligne, 2, r.etape if r else None, fl.etape)
+                ws.merge_range(r_ligne, 3, r_ligne, 8, "", fl.texte)
+                self._texte(ws, r_ligne, 3, commentaire, fl.texte)
                 url = url_web(justificatif)
                 if url is not None:
-                    self._lien(
-                        ws,
-                        r_ligne,
-                        9,
-                        url,
-                        url,
-                        f(CADRE, extra, text_wrap=True, bold=False, font_color="#0563C1", underline=1),
-                        fmt_texte,
-                    )
+                    self._lien(ws, r_ligne, 9, url, url, fl.lien, fl.texte)
                 else:
-                    self._texte(ws, r_ligne, 9, justificatif, fmt_texte)
-                couleur = {"font_color": "#9C0006"} if r and r.exclu else {}
-                self._texte(ws, r_ligne, 10, remarques, f(CADRE, extra, couleur, text_wrap=True, bold=False))
+                    self._texte(ws, r_ligne, 9, justificatif, fl.texte)
+                self._texte(ws, r_ligne, 10, remarques, fl.texte_ecarte if r and r.exclu else fl.texte)
                 r_ligne += 1
         return r_ligne - 1
 
@@ -914,10 +985,10 @@ class _Redacteur:
         action: Action,
         r: Resultat | None,
         champ: str,
-        extra: dict[str, Any],
+        fl: _FormatsLigne,
     ) -> None:
         """A « ↗ » link to the office cell the figure was read from (drill-down)."""
-        fmt = self.f(CADRE, extra, align="center")
+        fmt = fl.centre
         info = self.conso.fichier_de(code) if code != INTER else None
         montre: Any = getattr(r, champ) if r else None
         if r is not None and (r.mesure is Mesure.JALON or action.indicateur.type is TypeIndicateur.JALON):
@@ -934,7 +1005,7 @@ class _Redacteur:
             info.chemin,
             position,
             "↗",
-            self.f(CADRE, extra, align="center", font_color="#0563C1", bold=True),
+            fl.fleche,
             fmt,
         )
 
@@ -1076,19 +1147,45 @@ class _Redacteur:
         )
         # No number format (General): Excel shows 12 and 0,4567 as they are, with no trailing separator.
         brut = self.f(valign="bottom")
-        for i, ligne in enumerate(lignes):
-            for j, titre in enumerate(titres):
+        # The bulk of the workbook (rows × 13 cells): bound methods and exact-type tests, no helper per cell.
+        texte, nombre, vide = ws.write_string, ws.write_number, ws.write_blank
+        colonnes = list(enumerate(titres))
+        for i, ligne in enumerate(lignes, start=1):
+            for j, titre in colonnes:
                 v = ligne[titre]
-                if isinstance(v, bool):
-                    ws.write_string(1 + i, j, "Oui" if v else "Non", brut)
-                elif isinstance(v, int):
-                    ws.write_number(1 + i, j, v, brut)
-                elif isinstance(v, float):
-                    self._nombre(ws, 1 + i, j, v, brut)
-                else:
-                    self._texte(ws, 1 + i, j, v, brut)
+                genre = type(v)
+                if genre is str:
+                    if not v:
+                        vide(i, j, None, brut)
+                    else:
+                        # Half the limit in characters cannot exceed it in UTF-16 units: no need to measure.
+                        texte(i, j, v if len(v) <= MAX_TEXTE // 2 else tronquer(v), brut)
+                elif genre is float:
+                    if math.isfinite(v):
+                        nombre(i, j, v, brut)
+                    else:
+                        vide(i, j, None, brut)
+                elif genre is int:
+                    nombre(i, j, v, brut)
+                elif v is None:
+                    vide(i, j, None, brut)
+                elif isinstance(v, bool):
+                    texte(i, j, "Oui" if v else "Non", brut)
+                else:  # any other type (subclasses included): the general rules
+                    self._brut(ws, i, j, v, brut)
         ws.freeze_panes(1, 0)
         self._mise_en_page(ws, ONGLET_DONNEES, repeter=(0, 0))
+
+    def _brut(self, ws: Worksheet, ligne: int, col: int, v: Any, fmt: Format) -> None:
+        """A value of the Données sheet: « Oui »/« Non » for a boolean, a number, else text."""
+        if isinstance(v, bool):
+            ws.write_string(ligne, col, "Oui" if v else "Non", fmt)
+        elif isinstance(v, int):
+            ws.write_number(ligne, col, v, fmt)
+        elif isinstance(v, float):
+            self._nombre(ws, ligne, col, v, fmt)
+        else:
+            self._texte(ws, ligne, col, v, fmt)
 
     # -- Journal ----------------------------------------------------------------------------------------------
 

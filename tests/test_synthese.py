@@ -510,3 +510,86 @@ def test_libreoffice_ouvre_la_synthese(sortie: Path, tmp_path: Path, conv: Conve
         if row[1] and re.fullmatch(r"F\d\d\.A\d", str(row[1]))
     ]
     assert len(codes) == 36
+
+
+# --- fast paths of the writer: the same cells as the general rules -------------------------------------------
+
+
+def test_donnees_valeurs_de_tous_types(
+    conso: Consolidation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever its type, a value reaches the Données sheet by the general rules (blank, Oui/Non, number, text)."""
+    import math
+
+    class Entier(int):
+        pass
+
+    valeurs: list[object] = [
+        None,
+        "",
+        math.nan,
+        math.inf,
+        True,
+        False,
+        7,
+        Entier(3),
+        2.5,
+        "x" * 40_000,
+        "😀" * 20_000,
+        FORMULE,
+        dt.date(2026, 1, 2),
+    ]
+    vides = {titre: None for _, titre in COLONNES_DONNEES}
+    lignes = [{**vides, "Office": v} for v in valeurs]
+    monkeypatch.setattr(synthese, "lignes_donnees", lambda _conso: lignes)
+    lu = openpyxl.load_workbook(ecrire_synthese(conso, tmp_path / "s.xlsx"))
+    lus = [row[0] for row in lu["Données"].iter_rows(min_row=2, max_row=1 + len(valeurs), values_only=True)]
+    assert lus[:9] == [None, None, None, None, "Oui", "Non", 7, 3, 2.5]
+    assert len(lus[9]) == 32_767 and lus[9].endswith("…")
+    assert len(lus[10].encode("utf-16-le")) // 2 <= 32_767 and lus[10].endswith("…")
+    assert lus[11:] == [FORMULE, "2026-01-02"]
+
+
+def test_parties_ecrites_en_memoire(
+    conso: Consolidation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts of the summary are built in memory: one temporary file only, the atomic write's, beside it."""
+    import tempfile
+    from typing import Any
+
+    dossiers: list[object] = []
+    mkstemp = tempfile.mkstemp
+
+    def espion(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        dossiers.append(kwargs.get("dir"))
+        return mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", espion)
+    chemin = ecrire_synthese(conso, tmp_path / "sortie" / "s.xlsx")
+    assert dossiers == [chemin.parent]
+    assert sorted(p.name for p in chemin.parent.iterdir()) == ["s.xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("texte", "par_ligne", "lignes"),
+    [
+        ("abc def", 7, 1),
+        ("abc def", 6, 2),
+        ("a\nb", 10, 2),
+        ("", 5, 1),
+        ("x" * 10, 10, 1),
+        ("x" * 11, 10, 2),
+        ("mot " * 5, 19, 1),
+        ("abcdefghij klm", 5, 3),
+    ],
+)
+def test_lignes_d_un_texte(texte: str, par_ligne: int, lignes: int) -> None:
+    """Wrapped lines: a text that fits on a line takes one, a longer one is wrapped at words."""
+    assert synthese._lignes(texte, par_ligne) == lignes
+
+
+def test_url_web_mesuree_en_utf16() -> None:
+    """Excel's limit of 2 079 characters counts UTF-16 units: an emoji counts twice."""
+    assert url_web("https://exemple.fr/" + "a" * 1_000) is not None
+    assert url_web("https://exemple.fr/" + "😀" * 1_025) is not None  # 2 069 units
+    assert url_web("https://exemple.fr/" + "😀" * 1_035) is None  # 2 089 units
