@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rse_xl.controles import Gravite, Probleme, Rapport
 from rse_xl.lecture import ClasseurLu
@@ -16,16 +15,23 @@ from rse_xl.lecture import ClasseurLu
 
 @contextlib.contextmanager
 def progression(total: int, titre: str, actif: bool = True) -> Iterator[Callable[[Path], None]]:
-    """A progress bar on stderr; yields the callback to call once per file done."""
-    if not actif:
+    """A progress bar on stderr; yields the callback to call once per file done.
+
+    Drawn only on a terminal: in a pipe, a log or Excel's call there is no one to watch it (and rich.progress
+    is not imported, a start-up saved).
+    """
+    console = Console(stderr=True)
+    if not actif or not console.is_terminal:
         yield lambda _chemin: None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
     ) as barre:
         tache = barre.add_task(titre, total=total)
