@@ -24,9 +24,10 @@ def test_bench_rapide() -> None:
         check=False,
     )
     assert fini.returncode == 0, fini.stderr
-    fin = fini.stdout.strip().splitlines()[-5:]
+    fin = fini.stdout.strip().splitlines()[-6:]
     assert [re.sub(r"_\d+workers", "_Nworkers", ligne.split("=")[0]) for ligne in fin] == [
         "ratio_lecture",
+        "ratio_lecture_cpu",
         "ratio_lecture_Nworkers",
         "ratio_processus",
         "ratio_lot3",
