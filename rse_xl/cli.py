@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -401,5 +402,19 @@ def main(argv: list[str] | None = None) -> int:
     return resultat if isinstance(resultat, int) else CODE_OK
 
 
+def lancer() -> None:
+    """The ``rse-xl`` script: ``main()`` in a process that ends with it.
+
+    A command lasts seconds and its objects hold hardly any reference cycle (reference counting frees them):
+    the cyclic collector is kept off meanwhile, and the objects left at the end are frozen, so that exiting
+    skips the interpreter's last pass over every one of them (0.1 s after a consolidation, ``bench/RESULTS.md``).
+    Worker processes of a batch turn the collector back on (``rse_xl.memoire.apres_fork``).
+    """
+    gc.disable()
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    lancer()

@@ -120,3 +120,40 @@ def test_readme_documente_chaque_colonne() -> None:
         assert f"tableau `{spec.table}`" in README
         for col in spec.colonnes:
             assert re.search(rf"\| {re.escape(col.entete)} \| `{col.cle}` \|", README), col.entete
+
+
+@pytest.mark.parametrize("module", ["rse_xl", "rse_xl.cli"])
+def test_script_rend_le_code_de_sortie(module: str, tmp_path: Path) -> None:
+    """`python -m rse_xl` (what the rse-xl script runs) exits with main()'s code, collector off meanwhile."""
+    import subprocess
+    import sys
+
+    texte = tmp_path / "notes.xlsx"
+    texte.write_text("pas un classeur", encoding="utf-8")
+    fini = subprocess.run(
+        [sys.executable, "-m", module, "valider", str(texte), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert fini.returncode == 1, fini.stderr
+    assert json.loads(fini.stdout)["valide"] is False
+    absent = subprocess.run(
+        [sys.executable, "-m", module, "valider", str(tmp_path / "absent.xlsx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert absent.returncode == 2 and "n'existe pas" in absent.stderr
+    sonde = (
+        "import gc, sys\n"
+        "from rse_xl import cli\n"
+        "cli.main = lambda: print(gc.isenabled()) or 7\n"
+        "cli.lancer()\n"
+    )
+    fini = subprocess.run(
+        [sys.executable, "-c", sonde], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (fini.returncode, fini.stdout.strip()) == (7, "False")
