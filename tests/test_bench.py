@@ -57,3 +57,20 @@ def test_referentiel_lu_par_libyaml_comme_par_python() -> None:
     texte = resources.files("rse_xl.referentiel").joinpath("convention.yaml").read_bytes()
     rapide = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     assert yaml.load(texte, Loader=rapide) == yaml.safe_load(texte)
+
+
+def test_alterner_deux_versions() -> None:
+    """`python bench/alterner.py A B` measures both versions and prints one line each."""
+    script = str(RACINE / "bench" / "alterner.py")
+    fini = subprocess.run(
+        [sys.executable, script, str(RACINE), str(RACINE), "--n", "3", "--alternances", "1"],
+        cwd=RACINE,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert fini.returncode == 0, fini.stderr
+    lignes = fini.stdout.strip().splitlines()[-2:]
+    assert [ligne.split()[0] for ligne in lignes] == ["avant", "après"]
+    assert all(re.search(r"ratio \d+\.\d\d$", ligne) for ligne in lignes), lignes
