@@ -13,18 +13,23 @@ import yaml
 RACINE = Path(__file__).resolve().parent.parent
 
 
-def test_bench_rapide() -> None:
-    """`python bench/bench.py --rapide` runs and ends with one ratio a line (figures: bench/RESULTS.md)."""
+def script_du_banc(nom: str, *args: str) -> list[str]:
+    """Run ``bench/<nom>`` from the checkout; its output lines (it must succeed)."""
     fini = subprocess.run(
-        [sys.executable, str(RACINE / "bench" / "bench.py"), "--rapide"],
+        [sys.executable, str(RACINE / "bench" / nom), *args],
         cwd=RACINE,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
     assert fini.returncode == 0, fini.stderr
-    fin = fini.stdout.strip().splitlines()[-6:]
+    return fini.stdout.strip().splitlines()
+
+
+def test_bench_rapide() -> None:
+    """`python bench/bench.py --rapide` runs and ends with one ratio a line (figures: bench/RESULTS.md)."""
+    fin = script_du_banc("bench.py", "--rapide")[-6:]
     assert [re.sub(r"_\d+workers", "_Nworkers", ligne.split("=")[0]) for ligne in fin] == [
         "ratio_lecture",
         "ratio_lecture_cpu",
@@ -61,16 +66,6 @@ def test_referentiel_lu_par_libyaml_comme_par_python() -> None:
 
 def test_alterner_deux_versions() -> None:
     """`python bench/alterner.py A B` measures both versions and prints one line each."""
-    script = str(RACINE / "bench" / "alterner.py")
-    fini = subprocess.run(
-        [sys.executable, script, str(RACINE), str(RACINE), "--n", "3", "--alternances", "1"],
-        cwd=RACINE,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert fini.returncode == 0, fini.stderr
-    lignes = fini.stdout.strip().splitlines()[-2:]
+    lignes = script_du_banc("alterner.py", str(RACINE), str(RACINE), "--n", "3", "--alternances", "1")[-2:]
     assert [ligne.split()[0] for ligne in lignes] == ["avant", "après"]
     assert all(re.search(r"ratio \d+\.\d\d$", ligne) for ligne in lignes), lignes
