@@ -1009,6 +1009,13 @@ class _Redacteur:
             fmt,
         )
 
+    def _titre_et_colonnes(self, ws: Worksheet, titre: str, colonnes: Iterable[tuple[str, float]]) -> None:
+        """A listing sheet's title row and its column widths (the headers are written with the table)."""
+        for col, (_, largeur) in enumerate(colonnes):
+            ws.set_column(col, col, largeur)
+        ws.set_row(0, 26)
+        ws.write_string(0, 0, titre, self.titre)
+
     # -- Contrôles --------------------------------------------------------------------------------------------
 
     def _controles(self) -> None:
@@ -1028,10 +1035,7 @@ class _Redacteur:
             ("Message", 70),
             ("Lien", 8),
         )
-        for col, (_, largeur) in enumerate(colonnes):
-            ws.set_column(col, col, largeur)
-        ws.set_row(0, 26)
-        ws.write_string(0, 0, "Contrôles des classeurs des offices", self.titre)
+        self._titre_et_colonnes(ws, "Contrôles des classeurs des offices", colonnes)
         ws.merge_range(1, 0, 1, 7, "", self.sous_titre)
         ws.set_row(1, 30)
         ws.write_string(
@@ -1210,10 +1214,7 @@ class _Redacteur:
             ("Référentiel du classeur (SHA-256)", 66),
             ("Version rse-xl du classeur", 12),
         )
-        for col, (_, largeur) in enumerate(colonnes):
-            ws.set_column(col, col, largeur)
-        ws.set_row(0, 26)
-        ws.write_string(0, 0, "Journal de la consolidation", self.titre)
+        self._titre_et_colonnes(ws, "Journal de la consolidation", colonnes)
         stats = conso.rapport.statistiques()
         infos: list[tuple[str, Any, Format]] = [
             ("Version de rse-xl", conso.version_outil, self.cellule),

@@ -104,6 +104,15 @@ def parties(sortie: Path) -> dict[str, str]:
         return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))}
 
 
+def lignes_actions(ws: Worksheet) -> list[tuple[object, ...]]:
+    """The rows of the Synthèse sheet that hold an action (code F03.A3 in column B)."""
+    return [
+        row
+        for row in ws.iter_rows(min_row=6, values_only=True)
+        if row[1] and re.fullmatch(r"F\d\d\.A\d", str(row[1]))
+    ]
+
+
 def _feuille_xml(parties: dict[str, str], wb: openpyxl.Workbook, onglet: str) -> str:
     return parties[f"xl/worksheets/sheet{wb.sheetnames.index(onglet) + 1}.xml"]
 
@@ -145,11 +154,7 @@ def test_accueil(wb: openpyxl.Workbook, conso: Consolidation) -> None:
 def test_synthese_36_actions(wb: openpyxl.Workbook, conso: Consolidation, conv: Convention) -> None:
     """One row per action in the référentiel's order, under 16 fiche rows, figures as numbers."""
     ws = wb["Synthèse"]
-    lignes = [
-        row
-        for row in ws.iter_rows(min_row=6, values_only=True)
-        if row[1] and re.fullmatch(r"F\d\d\.A\d", str(row[1]))
-    ]
+    lignes = lignes_actions(ws)
     assert [r[1] for r in lignes] == [a.code for f in conv.fiches for a in f.actions]
     titres_fiches = [
         row[0]
@@ -384,11 +389,7 @@ def test_aucun_classeur_retenu(tmp_path: Path, conv: Convention) -> None:
     assert not vide.offices and vide.rapport.erreurs
     lu = openpyxl.load_workbook(ecrire_synthese(vide, tmp_path / "sortie" / "s.xlsx"))
     assert lu.sheetnames == onglets_resultats(conv)
-    codes = [
-        row[1]
-        for row in lu["Synthèse"].iter_rows(min_row=6, values_only=True)
-        if row[1] and re.fullmatch(r"F\d\d\.A\d", str(row[1]))
-    ]
+    codes = [row[1] for row in lignes_actions(lu["Synthèse"])]
     assert len(codes) == 36
     assert [row[0] for row in lu["Contrôles"].iter_rows(min_row=5, max_row=5, values_only=True)] == [
         Gravite.ERREUR.value
@@ -504,11 +505,7 @@ def test_libreoffice_ouvre_la_synthese(sortie: Path, tmp_path: Path, conv: Conve
     converti = convertir(sortie, "xlsx:Calc MS Excel 2007 XML", tmp_path, timeout=300)
     lu = openpyxl.load_workbook(converti)
     assert lu.sheetnames == onglets_resultats(conv)
-    codes = [
-        row[1]
-        for row in lu["Synthèse"].iter_rows(min_row=6, values_only=True)
-        if row[1] and re.fullmatch(r"F\d\d\.A\d", str(row[1]))
-    ]
+    codes = [row[1] for row in lignes_actions(lu["Synthèse"])]
     assert len(codes) == 36
 
 
