@@ -779,7 +779,7 @@ def _registre_en_bloc(
     bruts = list(map(prendre, map(donnees.__getitem__, numeros)))
     converties = []
     for col, valeurs_colonne in zip(colonnes, zip(*bruts, strict=True), strict=True):
-        lues = _colonne_en_bloc(col, valeurs_colonne, conv)
+        lues = _colonne_en_bloc(col, valeurs_colonne, _lecteurs_colonne(col, conv)[0])
         if lues is None:
             return None
         converties.append(lues)
@@ -803,18 +803,20 @@ def _registre_en_bloc(
     )
 
 
-_INFINI = float("inf")
-_DATETIME, _DATE = dt.datetime, dt.date
+_DATETIME = dt.datetime
 
 
-def _colonne_en_bloc(col: Colonne, brutes: tuple[Any, ...], conv: Convention) -> list[Any] | None:
-    """The values of one column when they are all plain (see ``_registre_en_bloc``), else None."""
+def _colonne_en_bloc(col: Colonne, brutes: tuple[Any, ...], rapide: Callable[[Any], Any]) -> list[Any] | None:
+    """The values of one column when they are all plain (see ``_registre_en_bloc``), else None.
+
+    ``rapide`` is the column's fast reader (``_lecteurs_colonne``): a value it leaves to the full converter,
+    or a negative number (reported by the cell-by-cell reading), sends the register down that reading.
+    """
     t = col.type
     types = set(map(type, brutes))
-    rapide = _colonne_homogene(t, types, brutes, col, conv)
-    if rapide is not None:
-        return rapide
-    lues: list[Any]
+    homogene = _colonne_homogene(t, types, brutes, rapide)
+    if homogene is not None:
+        return homogene
     if t in (TypeColonne.TEXTE, TypeColonne.LIEN):
         if not types <= {str}:
             return None
@@ -822,73 +824,17 @@ def _colonne_en_bloc(col: Colonne, brutes: tuple[Any, ...], conv: Convention) ->
         if not all(map(str.isprintable, textes)) and any(map(cv.a_controles, textes)):
             return None
         return [texte or None for texte in textes]
-    if t in (TypeColonne.DECIMAL, TypeColonne.MONTANT):
-        lues = [
-            b
-            if (b.__class__ is float or b.__class__ is int) and 0 <= b < _INFINI
-            else None
-            if b == "" or b is None
-            else cv.LENT
-            for b in brutes
-        ]
-    elif t is TypeColonne.ENTIER:
-        lues = [
-            int(b)
-            if b.__class__ is float and b.is_integer() and b >= 0
-            else b
-            if b.__class__ is int and b >= 0
-            else None
-            if b == "" or b is None
-            else cv.LENT
-            for b in brutes
-        ]
-    elif t is TypeColonne.ANNEE:
-        lues = [
-            int(b)
-            if (b.__class__ is float or b.__class__ is int) and 1900 <= b <= 2100 and b == int(b)
-            else None
-            if b == "" or b is None
-            else cv.LENT
-            for b in brutes
-        ]
-    elif t is TypeColonne.DATE:
-        lues = [
-            b.date()
-            if b.__class__ is _DATETIME
-            else b
-            if b.__class__ is _DATE
-            else None
-            if b == "" or b is None
-            else cv.LENT
-            for b in brutes
-        ]
-    elif t is TypeColonne.OUI_NON:
-        lues = [
-            True
-            if b == "Oui"
-            else False
-            if b == "Non"
-            else b
-            if b is True or b is False
-            else None
-            if b == "" or b is None
-            else cv.LENT
-            for b in brutes
-        ]
-    else:
-        exactes = _valeurs_exactes(col, conv)
-        lues = [
-            b if b.__class__ is str and b in exactes else None if b == "" or b is None else cv.LENT
-            for b in brutes
-        ]
-    return None if cv.LENT in lues else lues
+    lues = [None if b == "" or b is None else rapide(b) for b in brutes]
+    if cv.LENT in lues or any((x.__class__ is float or x.__class__ is int) and x < 0 for x in lues):
+        return None
+    return lues
 
 
 _OUI_NON = {"Oui": True, "Non": False, True: True, False: False, "": None, None: None}
 
 
 def _colonne_homogene(
-    t: TypeColonne, types: set[type], brutes: tuple[Any, ...], col: Colonne, conv: Convention
+    t: TypeColonne, types: set[type], brutes: tuple[Any, ...], rapide: Callable[[Any], Any]
 ) -> list[Any] | None:
     """The common cases of ``_colonne_en_bloc`` worked out a column at once, without a step per cell:
     every cell a date, every cell a number, every value from the list… None when the column is not one."""
@@ -915,19 +861,9 @@ def _colonne_homogene(
         valeurs = set(brutes)
         valeurs.discard("")
         valeurs.discard(None)
-        if valeurs <= _valeurs_exactes(col, conv):
+        if all(rapide(v) is not cv.LENT for v in valeurs):  # each distinct value once, as the list has it
             return [b or None for b in brutes]
     return None
-
-
-def _valeurs_exactes(col: Colonne, conv: Convention) -> frozenset[str]:
-    """List values a cell may hold as they are (what ``cv.choix_simple`` accepts)."""
-    if col.type is TypeColonne.CODE_ACTION:
-        valeurs = [a.code for f in conv.fiches for a in f.actions]
-        valeurs = [c for c in valeurs if c == c.upper().replace(" ", "")]
-    else:
-        valeurs = list(col.valeurs)
-    return frozenset(v for v in valeurs if v and v == v.strip())
 
 
 _OFFICES: dict[int, tuple[Convention, dict[str, Office]]] = {}
