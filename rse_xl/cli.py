@@ -94,6 +94,16 @@ def cmd_referentiel(
                 console.print(f"         {y} : {ind.cibles[y].texte}", highlight=False)
 
 
+Ecraser = Annotated[
+    bool,
+    typer.Option(
+        "--ecraser",
+        help="Remplacer un fichier existant que rse-xl n'a pas écrit (jamais un classeur lu, ni le classeur "
+        "rempli d'un office, ni un fichier en lecture seule).",
+    ),
+]
+
+
 # --- modele ------------------------------------------------------------------------------------------------
 
 
@@ -102,7 +112,10 @@ def cmd_modele(
     office: Annotated[
         str, typer.Option("--office", help="Nom ou code de l'office (ex. « Brest métropole habitat », BMH).")
     ],
-    sortie: Annotated[Path | None, typer.Option("-o", "--sortie", help="Fichier .xlsx à écrire.")] = None,
+    sortie: Annotated[
+        Path | None, typer.Option("-o", "--sortie", help="Fichier .xlsx à écrire, ou dossier où l'écrire.")
+    ] = None,
+    ecraser: Ecraser = False,
 ) -> None:
     """Écrire le classeur vierge d'un office, généré depuis le référentiel."""
     from rse_xl.modele import ecrire_classeur, nom_fichier_modele, trouver_office
@@ -110,7 +123,9 @@ def cmd_modele(
 
     o = trouver_office(referentiel(), office)
     chemin = sortie or Path(nom_fichier_modele(o))
-    ecrire_classeur(chemin, o)
+    if chemin.is_dir():
+        chemin = chemin / nom_fichier_modele(o)
+    ecrire_classeur(chemin, o, ecraser=ecraser)
     console.print(f"Classeur de « {o.nom} » écrit : {chemin}")
 
 
@@ -212,11 +227,12 @@ def cmd_consolider(
         ),
     ] = None,
     parametres: Parametres = None,
+    ecraser: Ecraser = False,
 ) -> None:
     """Consolider les classeurs des offices et écrire la synthèse (sans entrée : les classeurs de démonstration)."""
     from rse_xl.affichage import progression, resume_consolidation
     from rse_xl.consolidation import consolider
-    from rse_xl.fichiers import collecter_classeurs
+    from rse_xl.fichiers import collecter_classeurs, verifier_cible
 
     conv = _convention(parametres)
     if annee is not None and annee not in conv.periode:
@@ -230,6 +246,10 @@ def cmd_consolider(
     chemins = collecter_classeurs(entrees or [dossier_demo()])
     if not chemins:
         raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
+    if sortie is not None:  # before reading anything: a bad output path is said at once
+        verifier_cible(sortie, None, entrees=chemins, ecraser=ecraser)
+        for f in formats:
+            verifier_cible(sortie.with_suffix("." + f), None, entrees=chemins, ecraser=ecraser)
     with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
         conso = consolider(
             chemins,
@@ -240,11 +260,13 @@ def cmd_consolider(
             progression=avancer,
         )
     cible = sortie or Path(f"synthese_RSE_{conso.annee}.xlsx")
-    ecrits = [_ecrire_sortie(conso, cible)]
+    ecrits = [_ecrire_sortie(conso, cible, ecraser)]
     for f in formats:
         from rse_xl.export import exporter_donnees
 
-        ecrits.append(exporter_donnees(conso, cible.with_suffix("." + f), f))  # type: ignore[arg-type]
+        ecrits.append(
+            exporter_donnees(conso, cible.with_suffix("." + f), f, ecraser=ecraser)  # type: ignore[arg-type]
+        )
     if en_json:
         from rse_xl.indicateurs import en_dict
 
@@ -265,18 +287,18 @@ def cmd_consolider(
     raise typer.Exit(CODE_OK if conso.rapport.valide else CODE_ERREURS)
 
 
-def _ecrire_sortie(conso: object, cible: Path) -> Path:
+def _ecrire_sortie(conso: object, cible: Path, ecraser: bool) -> Path:
     if cible.suffix.lower() == ".xlsm":
         from rse_xl.maitre import ecrire_maitre
 
-        return ecrire_maitre(cible, conso)  # type: ignore[arg-type]
+        return ecrire_maitre(cible, conso, ecraser=ecraser)  # type: ignore[arg-type]
     if cible.suffix.lower() != ".xlsx":
         raise EntreeError(
             f"« {cible.name} » : la synthèse s'écrit en .xlsx (ou .xlsm pour un classeur maître)."
         )
     from rse_xl.synthese import ecrire_synthese
 
-    return ecrire_synthese(conso, cible)  # type: ignore[arg-type]
+    return ecrire_synthese(conso, cible, ecraser=ecraser)  # type: ignore[arg-type]
 
 
 # --- maitre ------------------------------------------------------------------------------------------------
@@ -296,11 +318,12 @@ def cmd_maitre(
             "%LOCALAPPDATA%\\Programs\\Python\\Python311\\python.exe.",
         ),
     ] = None,
+    ecraser: Ecraser = False,
 ) -> None:
     """Écrire le classeur maître vierge (.xlsm) : boutons Valider, Consolider, Générer la synthèse."""
     from rse_xl.maitre import ecrire_maitre
 
-    chemin = ecrire_maitre(sortie, interpreter=interpreter)
+    chemin = ecrire_maitre(sortie, interpreter=interpreter, ecraser=ecraser)
     console.print(f"Classeur maître écrit : {chemin}")
 
 
@@ -315,11 +338,12 @@ def cmd_demo(
     graine: Annotated[
         int, typer.Option("--graine", help="Graine du tirage (mêmes données pour la même graine).")
     ] = 0,
+    ecraser: Ecraser = False,
 ) -> None:
     """Écrire trois classeurs d'office remplis de données plausibles, pour essayer l'outil."""
     from rse_xl.demo import ecrire_demo
 
-    for chemin in ecrire_demo(dossier, graine=graine):
+    for chemin in ecrire_demo(dossier, graine=graine, ecraser=ecraser):
         console.print(f"Classeur de démonstration écrit : {chemin}")
 
 

@@ -1790,6 +1790,7 @@ def ecrire_demo(
     echelle: float = 1.0,
     offices: Sequence[Office] | None = None,
     anomalies: bool = True,
+    ecraser: bool = False,
 ) -> list[Path]:
     """Write one demo workbook per office in ``dossier`` (by default the three of the convention)."""
     conv = referentiel()
@@ -1797,6 +1798,6 @@ def ecrire_demo(
     for office in offices if offices is not None else conv.offices:
         chemin = Path(dossier) / nom_fichier_modele(office)
         saisie = generer_saisie(office, graine=graine, echelle=echelle, anomalies=anomalies)
-        ecrire_classeur(chemin, office, saisie, conv)
+        ecrire_classeur(chemin, office, saisie, conv, ecraser=ecraser)
         chemins.append(chemin)
     return chemins

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from rse_xl.errors import EntreeError, FichierError
-from rse_xl.fichiers import ecriture_atomique, raison
+from rse_xl.fichiers import NATURE_EXPORT, ecriture_atomique, raison
 
 if TYPE_CHECKING:
     from rse_xl.consolidation import Consolidation
@@ -86,7 +86,9 @@ def _cellule_csv(valeur: Any) -> str:
     return neutraliser(str(valeur))
 
 
-def exporter_donnees(conso: Consolidation, chemin: Path, format: Literal["csv", "parquet"]) -> Path:
+def exporter_donnees(
+    conso: Consolidation, chemin: Path, format: Literal["csv", "parquet"], *, ecraser: bool = False
+) -> Path:
     """Write the tidy data as CSV (French Excel) or Parquet (pandas/pyarrow), atomically; return the path."""
     if format not in ("csv", "parquet"):
         raise EntreeError(f"Format d'export inconnu : « {format} ». Formats possibles : csv, parquet.")
@@ -95,7 +97,9 @@ def exporter_donnees(conso: Consolidation, chemin: Path, format: Literal["csv", 
         raise FichierError(f"« {chemin} » est un dossier : indiquez un nom de fichier pour l'export.")
     lignes = lignes_donnees(conso)
     try:
-        with ecriture_atomique(chemin) as tmp:
+        with ecriture_atomique(
+            chemin, nature=NATURE_EXPORT, entrees=[f.chemin for f in conso.fichiers], ecraser=ecraser
+        ) as tmp:
             if format == "csv":
                 with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
                     w = csv.writer(f, delimiter=";", lineterminator="\r\n")

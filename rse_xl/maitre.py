@@ -26,7 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 from rse_xl.cellules import reference
 from rse_xl.consolidation import Consolidation
 from rse_xl.errors import EntreeError, FichierError
-from rse_xl.fichiers import ecriture_atomique, raison
+from rse_xl.fichiers import NATURE_MAITRE, PROPRIETE_MARQUE, ecriture_atomique, raison
 from rse_xl.layout import MOT_DE_PASSE_PROTECTION
 from rse_xl.referentiel import Convention, referentiel
 from rse_xl.synthese import OPTIONS_CLASSEUR, chemin_relatif, remplir_classeur
@@ -254,7 +254,11 @@ def modules_vba() -> list[Module]:
 
 
 def ecrire_maitre(
-    chemin: Path, conso: Consolidation | None = None, *, interpreter: str | None = None
+    chemin: Path,
+    conso: Consolidation | None = None,
+    *,
+    interpreter: str | None = None,
+    ecraser: bool = False,
 ) -> Path:
     """Write the master workbook atomically (previous one kept as ``NAME.bak.xlsm``): blank, or with results."""
     chemin = Path(chemin)
@@ -265,7 +269,13 @@ def ecrire_maitre(
     modules = modules_vba()
     version = version_xlwings_vba()
     try:
-        with ecriture_atomique(chemin, sauvegarde=True) as tmp:
+        with ecriture_atomique(
+            chemin,
+            sauvegarde=True,
+            nature=NATURE_MAITRE,
+            entrees=[f.chemin for f in conso.fichiers] if conso else (),
+            ecraser=ecraser,
+        ) as tmp:
             wb = xlsxwriter.Workbook(str(tmp), OPTIONS_CLASSEUR)
             _Redacteur(wb, conso, chemin.parent, interpreter, modules, version).rediger()
             try:
@@ -329,6 +339,7 @@ class _Redacteur:
 
     def rediger(self) -> None:
         wb = self.wb
+        wb.set_custom_property(PROPRIETE_MARQUE, NATURE_MAITRE)
         wb.set_properties(
             {
                 "title": "Classeur maître RSE — boutons Valider, Consolider, Générer la synthèse",

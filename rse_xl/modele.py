@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from rse_xl import __version__
 from rse_xl.cellules import a1, colonne_lettres, nom_onglet, reference
 from rse_xl.errors import EntreeError
-from rse_xl.fichiers import ecriture_atomique
+from rse_xl.fichiers import NATURE_OFFICE, PROPRIETE_MARQUE, ecriture_atomique
 from rse_xl.layout import (
     CHAMP_CALCULE,
     DATE_MAX,
@@ -183,10 +183,21 @@ def ecrire_classeur(
     office: Office,
     saisie: Saisie | None = None,
     convention: Convention | None = None,
+    *,
+    ecraser: bool = False,
 ) -> Plan:
-    """Write one office's workbook (blank, or filled from ``saisie``) atomically; return its plan."""
+    """Write one office's workbook (blank, or filled from ``saisie``) atomically; return its plan.
+
+    An existing file is replaced only if it is a workbook rse-xl wrote that nobody saved since (or with
+    ``ecraser``); an office's filled workbook never is (``fichiers.verifier_cible``).
+    """
+    chemin = Path(chemin)
+    if chemin.suffix.lower() != ".xlsx":
+        raise EntreeError(
+            f"« {chemin.name} » : le classeur d'office s'écrit en .xlsx (par exemple RSE_BMH.xlsx)."
+        )
     convention = convention or referentiel()
-    with ecriture_atomique(chemin) as tmp:
+    with ecriture_atomique(chemin, nature=NATURE_OFFICE, ecraser=ecraser) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -236,6 +247,7 @@ class _Constructeur:
     # -- workbook -------------------------------------------------------------------------------------------
 
     def construire(self) -> Plan:
+        self.wb.set_custom_property(PROPRIETE_MARQUE, NATURE_OFFICE)
         self.wb.set_properties(
             {
                 "title": f"Suivi RSE 2025-2027 — {self.office.nom}",

@@ -30,7 +30,7 @@ from rse_xl.consolidation import Consolidation
 from rse_xl.controles import Gravite, Probleme
 from rse_xl.errors import FichierError
 from rse_xl.export import COLONNES_DONNEES, lignes_donnees
-from rse_xl.fichiers import ecriture_atomique, raison
+from rse_xl.fichiers import NATURE_SYNTHESE, PROPRIETE_MARQUE, ecriture_atomique, raison
 from rse_xl.indicateurs import INTER, TYPES_AVEC_RATIO, Resultat, Statut
 from rse_xl.lecture import LONGUEUR_TEXTE_MAX
 from rse_xl.referentiel import Action, Convention, Fiche, Mesure, Sens, TypeIndicateur
@@ -102,14 +102,21 @@ def onglets_resultats(conv: Convention, *, accueil: bool = True) -> list[str]:
     ]
 
 
-def ecrire_synthese(conso: Consolidation, chemin: Path) -> Path:
+def ecrire_synthese(conso: Consolidation, chemin: Path, *, ecraser: bool = False) -> Path:
     """Write the summary workbook atomically, keeping the previous one as ``NAME.bak.xlsx``; return its path."""
     chemin = Path(chemin)
     if chemin.is_dir():
         raise FichierError(f"« {chemin} » est un dossier : indiquez le nom du classeur de synthèse (.xlsx).")
     try:
-        with ecriture_atomique(chemin, sauvegarde=True) as tmp:
+        with ecriture_atomique(
+            chemin,
+            sauvegarde=True,
+            nature=NATURE_SYNTHESE,
+            entrees=[f.chemin for f in conso.fichiers],
+            ecraser=ecraser,
+        ) as tmp:
             wb = xlsxwriter.Workbook(str(tmp), OPTIONS_CLASSEUR)
+            wb.set_custom_property(PROPRIETE_MARQUE, NATURE_SYNTHESE)
             wb.set_properties(
                 {
                     "title": f"Synthèse RSE {conso.annee} — {conso.convention.titre}",

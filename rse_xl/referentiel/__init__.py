@@ -114,6 +114,30 @@ class _Reglages(BaseModel):
     parametres: dict[str, Any] = {}
 
 
+_TAILLE_MAX_REGLAGES = 20_000_000  # characters: 10 000 offices take about 0.6 MB
+
+
+class _AliasInterdit(yaml.YAMLError):
+    def __init__(self, ligne: int) -> None:
+        super().__init__("alias")
+        self.ligne = ligne
+
+
+_Chargeur: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 3 times faster
+
+
+def _charger_yaml_sans_alias(texte: str) -> object:
+    """The document, after a pass over its events that refuses anchors and aliases (no "billion laughs").
+
+    Events are read one at a time and aliases are not expanded by the parser, so the check costs what the
+    text costs, whatever the aliases would have grown into.
+    """
+    for evenement in yaml.parse(texte, Loader=_Chargeur):
+        if isinstance(evenement, yaml.AliasEvent) or getattr(evenement, "anchor", None):
+            raise _AliasInterdit(evenement.start_mark.line + 1)
+    return yaml.load(texte, Loader=_Chargeur)
+
+
 def charger_parametres(chemin: Path, convention: Convention | None = None) -> Convention:
     """The convention with the offices and settings of a YAML settings file (``--parametres``).
 
@@ -132,8 +156,18 @@ def charger_parametres(chemin: Path, convention: Convention | None = None) -> Co
         raise EntreeError(f"{nom} illisible : enregistrez-le en texte UTF-8.") from None
     except OSError as exc:
         raise EntreeError(f"{nom} illisible ({exc.strerror}).") from None
+    if len(texte) > _TAILLE_MAX_REGLAGES:
+        raise EntreeError(
+            f"{nom} trop gros ({len(texte) // 1_000_000} Mo) : un fichier de réglages tient en moins de "
+            f"{_TAILLE_MAX_REGLAGES // 1_000_000} Mo."
+        )
     try:
-        donnees = yaml.safe_load(texte)
+        donnees = _charger_yaml_sans_alias(texte)
+    except _AliasInterdit as exc:
+        raise EntreeError(
+            f"{nom} : les ancres et alias YAML (& et *) ne sont pas acceptés (ligne {exc.ligne}) : "
+            "écrivez chaque valeur en entier."
+        ) from None
     except yaml.YAMLError as exc:
         ou = ""
         marque = getattr(exc, "problem_mark", None)
@@ -174,19 +208,28 @@ def _offices(nom: str, existants: Sequence[Office], ajoutes: Sequence[Office]) -
     from rse_xl.conversion import cle_liste
 
     offices = list(existants)
+    presents = set(offices)
+    # Each key (code or name, case and accents aside) to the office that has it: one look-up per office,
+    # so that a file of 10 000 offices costs no more than reading it.
+    par_cle: dict[str, Office] = {}
+    for existant in offices:
+        for valeur in (existant.code, existant.nom):
+            par_cle.setdefault(cle_liste(valeur), existant)
     for office in ajoutes:
-        if office in offices:
+        if office in presents:
             continue  # an office of the convention, listed as it is
-        for autre in offices:
-            cles_autre = {cle_liste(autre.code), cle_liste(autre.nom)}
-            for valeur in (office.code, office.nom):
-                if cle_liste(valeur) in cles_autre:
-                    raise EntreeError(
-                        f"{nom} : l'office « {office.nom} » ({office.code}) reprend "
-                        f"{'le code' if valeur == office.code else 'le nom'} « {valeur} » de l'office "
-                        f"« {autre.nom} » ({autre.code}) : chaque office a son code et son nom."
-                    )
+        for valeur in (office.code, office.nom):
+            autre = par_cle.get(cle_liste(valeur))
+            if autre is not None:
+                raise EntreeError(
+                    f"{nom} : l'office « {office.nom} » ({office.code}) reprend "
+                    f"{'le code' if valeur == office.code else 'le nom'} « {valeur} » de l'office "
+                    f"« {autre.nom} » ({autre.code}) : chaque office a son code et son nom."
+                )
+        for valeur in (office.code, office.nom):
+            par_cle.setdefault(cle_liste(valeur), office)
         offices.append(office)
+        presents.add(office)
     return offices
 
 
@@ -243,4 +286,13 @@ def _erreurs_en_francais(exc: ValidationError, prefixe: tuple[str | int, ...] = 
         else:
             quoi = f"« {e.get('input')} » : valeur invalide ({e['msg']})"
         messages.append(f"{ou} : {quoi}" if ou else quoi)
+    if len(messages) > _ERREURS_AFFICHEES:
+        reste = len(messages) - _ERREURS_AFFICHEES
+        messages = [
+            *messages[:_ERREURS_AFFICHEES],
+            f"et {reste} autre{'s' if reste > 1 else ''} erreur{'s' if reste > 1 else ''}",
+        ]
     return " ; ".join(messages)
+
+
+_ERREURS_AFFICHEES = 10  # a file with thousands of bad entries is told in a line, not a screenful
