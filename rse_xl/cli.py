@@ -15,15 +15,14 @@ import typer
 from rich.console import Console
 
 from rse_xl import __version__
+from rse_xl.aide import franciser, message_usage
 from rse_xl.errors import EntreeError, RseXlError
+from rse_xl.referentiel.models import ANNEES
 
 if TYPE_CHECKING:
     from rse_xl.referentiel import Convention
 
-try:  # Typer ≥ 0.20 vendors its own copy of click
-    from typer._click import exceptions as cx
-except ImportError:  # pragma: no cover
-    from click import exceptions as cx  # type: ignore[no-redef]
+from rse_xl.aide import cx
 
 app = typer.Typer(
     name="rse-xl",
@@ -100,9 +99,16 @@ def cmd_referentiel(
 @app.command("modele")
 def cmd_modele(
     office: Annotated[
-        str, typer.Option("--office", help="Nom ou code de l'office (ex. « Brest métropole habitat », BMH).")
+        str,
+        typer.Option(
+            "--office",
+            metavar="OFFICE",
+            help="Nom ou code de l'office (ex. « Brest métropole habitat », BMH).",
+        ),
     ],
-    sortie: Annotated[Path | None, typer.Option("-o", "--sortie", help="Fichier .xlsx à écrire.")] = None,
+    sortie: Annotated[
+        Path | None, typer.Option("-o", "--sortie", metavar="FICHIER", help="Fichier .xlsx à écrire.")
+    ] = None,
 ) -> None:
     """Écrire le classeur vierge d'un office, généré depuis le référentiel."""
     from rse_xl.modele import ecrire_classeur, nom_fichier_modele, trouver_office
@@ -119,7 +125,10 @@ def cmd_modele(
 
 Entrees = Annotated[
     list[Path] | None,
-    typer.Argument(help="Classeurs d'office ou dossiers qui en contiennent (par défaut : workbooks/)."),
+    typer.Argument(
+        metavar="FICHIER|DOSSIER",
+        help="Classeurs d'office ou dossiers qui en contiennent (par défaut : workbooks/).",
+    ),
 ]
 
 
@@ -127,12 +136,24 @@ Parametres = Annotated[
     Path | None,
     typer.Option(
         "--parametres",
+        metavar="FICHIER",
         help="Fichier YAML de réglages : offices au-delà des trois de la convention, seuils de statut, "
         "seuil des marchés (voir le README).",
     ),
 ]
 Workers = Annotated[
-    int | None, typer.Option("--workers", min=1, help="Lectures en parallèle (défaut : nombre de cœurs).")
+    int | None,
+    typer.Option("--workers", min=1, metavar="N", help="Lectures en parallèle (défaut : nombre de cœurs)."),
+]
+
+
+DateReference = Annotated[
+    str | None,
+    typer.Option(
+        "--date-reference",
+        metavar="DATE",
+        help="Date du jour à retenir (jj/mm/aaaa ou AAAA-MM-JJ), pour rejouer une campagne.",
+    ),
 ]
 
 
@@ -148,12 +169,7 @@ def cmd_valider(
     en_json: Annotated[bool, typer.Option("--json", help="Rapport complet en JSON.")] = False,
     workers: Workers = None,
     parametres: Parametres = None,
-    date_reference: Annotated[
-        str | None,
-        typer.Option(
-            "--date-reference", help="Date du jour à retenir (AAAA-MM-JJ), pour rejouer une campagne."
-        ),
-    ] = None,
+    date_reference: DateReference = None,
 ) -> None:
     """Contrôler des classeurs d'office sans les modifier ; code de sortie 1 s'il y a au moins une erreur."""
     from rse_xl.affichage import afficher_rapport, progression
@@ -181,12 +197,14 @@ def cmd_valider(
 def _date(texte: str | None) -> dt.date | None:
     if texte is None:
         return None
-    try:
-        return dt.date.fromisoformat(texte)
-    except ValueError:
-        raise EntreeError(
-            f"Date invalide « {texte} » : écrivez-la AAAA-MM-JJ, par exemple 2026-11-30."
-        ) from None
+    for format in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(texte.strip(), format).date()
+        except ValueError:
+            continue
+    raise EntreeError(
+        f"Date invalide « {texte} » : écrivez-la jj/mm/aaaa (30/11/2026) ou AAAA-MM-JJ (2026-11-30)."
+    )
 
 
 @app.command("consolider")
@@ -194,23 +212,30 @@ def cmd_consolider(
     entrees: Entrees = None,
     sortie: Annotated[
         Path | None,
-        typer.Option("-o", "--sortie", help="Classeur de synthèse à écrire (.xlsx, ou .xlsm : maître)."),
+        typer.Option(
+            "-o",
+            "--sortie",
+            metavar="FICHIER",
+            help="Classeur de synthèse à écrire (.xlsx, ou .xlsm : maître).",
+        ),
     ] = None,
     annee: Annotated[
-        int | None, typer.Option("--annee", help="Année de campagne de la synthèse (2025 à 2027).")
+        int | None,
+        typer.Option(
+            "--annee",
+            min=ANNEES[0],
+            max=ANNEES[-1],
+            metavar="ANNÉE",
+            help=f"Année de campagne de la synthèse ({ANNEES[0]} à {ANNEES[-1]}).",
+        ),
     ] = None,
     en_json: Annotated[bool, typer.Option("--json", help="Résumé et indicateurs en JSON.")] = False,
     export: Annotated[
         list[str] | None,
-        typer.Option("--export", help="Exporter aussi les données : csv, parquet (répétable)."),
+        typer.Option("--export", metavar="FORMAT", help="Exporter aussi : csv, parquet, pdf (répétable)."),
     ] = None,
     workers: Workers = None,
-    date_reference: Annotated[
-        str | None,
-        typer.Option(
-            "--date-reference", help="Date du jour à retenir (AAAA-MM-JJ), pour rejouer une campagne."
-        ),
-    ] = None,
+    date_reference: DateReference = None,
     parametres: Parametres = None,
 ) -> None:
     """Consolider les classeurs des offices et écrire la synthèse (sans entrée : les classeurs de démonstration)."""
@@ -286,12 +311,13 @@ def _ecrire_sortie(conso: object, cible: Path) -> Path:
 def cmd_maitre(
     sortie: Annotated[
         Path,
-        typer.Option("-o", "--sortie", help="Classeur maître à écrire (.xlsm)."),
+        typer.Option("-o", "--sortie", metavar="FICHIER", help="Classeur maître à écrire (.xlsm)."),
     ] = Path("maitre_RSE.xlsm"),
     interpreter: Annotated[
         str | None,
         typer.Option(
             "--interpreter",
+            metavar="CHEMIN",
             help="Chemin de Python pour xlwings (onglet xlwings.conf), ex. "
             "%LOCALAPPDATA%\\Programs\\Python\\Python311\\python.exe.",
         ),
@@ -310,10 +336,12 @@ def cmd_maitre(
 @app.command("demo")
 def cmd_demo(
     dossier: Annotated[
-        Path, typer.Option("-o", "--sortie", help="Dossier où écrire les trois classeurs.")
+        Path,
+        typer.Option("-o", "--sortie", metavar="DOSSIER", help="Dossier où écrire les trois classeurs."),
     ] = Path("workbooks"),
     graine: Annotated[
-        int, typer.Option("--graine", help="Graine du tirage (mêmes données pour la même graine).")
+        int,
+        typer.Option("--graine", metavar="N", help="Graine du tirage (mêmes données pour la même graine)."),
     ] = 0,
 ) -> None:
     """Écrire trois classeurs d'office remplis de données plausibles, pour essayer l'outil."""
@@ -338,30 +366,6 @@ def _json(donnees: object) -> None:
     sys.stdout.write(json.dumps(donnees, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-_USAGE_FR = {
-    cx.NoSuchOption: "option inconnue",
-    cx.MissingParameter: "paramètre manquant",
-    cx.BadParameter: "valeur invalide",
-    cx.BadOptionUsage: "option mal utilisée",
-}
-
-
-def _message_usage(exc: cx.UsageError) -> str:
-    commande = exc.ctx.command_path if exc.ctx else "rse-xl"
-    if isinstance(exc, cx.NoSuchOption):
-        quoi = f"option inconnue « {exc.option_name} »"
-    elif isinstance(exc, cx.MissingParameter) and exc.param is not None:
-        noms = "/".join(getattr(exc.param, "opts", []) or [exc.param.name or ""])
-        quoi = f"paramètre obligatoire manquant : {noms}"
-    elif isinstance(exc, cx.BadParameter):
-        nom = "/".join(getattr(exc.param, "opts", []) or []) if exc.param else ""
-        quoi = f"valeur invalide{(' pour ' + nom) if nom else ''} : {exc.message}"
-    else:
-        quoi = next((v for k, v in _USAGE_FR.items() if isinstance(exc, k)), "commande incorrecte")
-        quoi += f" ({exc.message})"
-    return f"Erreur : {quoi}. Voir « {commande} --help »."
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: French one-line errors, exit codes 0 / 1 / 2 / 3, no traceback unless --debug."""
     args = sys.argv[1:] if argv is None else argv
@@ -369,17 +373,21 @@ def main(argv: list[str] | None = None) -> int:
     _Etat.debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     try:
-        resultat = typer.main.get_command(app).main(args=args, prog_name="rse-xl", standalone_mode=False)
+        commande = typer.main.get_command(app)
+        franciser(commande)
+        resultat = commande.main(args=args, prog_name="rse-xl", standalone_mode=False)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
         erreurs.print("Interrompu.")
         return CODE_USAGE
     except cx.NoArgsIsHelpError as exc:
-        console.print(exc.ctx.get_help() if exc.ctx else "", markup=False, highlight=False)
+        # Building this error drew the help already when rich is there; without rich it is the message.
+        if exc.message.strip():
+            console.print(exc.message, markup=False, highlight=False)
         return CODE_USAGE
     except cx.UsageError as exc:
-        erreurs.print(_message_usage(exc), markup=False, highlight=False)
+        erreurs.print(message_usage(exc), markup=False, highlight=False)
         return CODE_USAGE
     except RseXlError as exc:
         if _Etat.debug:

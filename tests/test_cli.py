@@ -61,7 +61,10 @@ def test_modele(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (["modele"], "Erreur : paramètre obligatoire manquant : --office."),
         (["modele", "--bidule"], "Erreur : option inconnue « --bidule »."),
         (["valider", "/nulle/part.xlsx"], "Erreur : « /nulle/part.xlsx » n'existe pas"),
-        (["consolider", "--annee", "2031", "/nulle/part"], "Erreur : Année 2031 hors de la convention"),
+        (
+            ["consolider", "--annee", "2031", "/nulle/part"],
+            "Erreur : valeur invalide pour --annee : 2031 est hors des valeurs permises (de 2025 à 2027).",
+        ),
     ],
 )
 def test_erreurs_d_usage(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
