@@ -117,7 +117,7 @@ def cmd_modele(
     o = trouver_office(referentiel(), office)
     chemin = sortie or Path(nom_fichier_modele(o))
     ecrire_classeur(chemin, o)
-    console.print(f"Classeur de « {o.nom} » écrit : {chemin}")
+    console.print(f"Classeur de « {o.nom} » écrit : {chemin.resolve()}")
 
 
 # --- valider -----------------------------------------------------------------------------------------------
@@ -170,6 +170,9 @@ def cmd_valider(
     workers: Workers = None,
     parametres: Parametres = None,
     date_reference: DateReference = None,
+    tout: Annotated[
+        bool, typer.Option("--tout", help="Lister chaque avertissement, au lieu de les grouper par code.")
+    ] = False,
 ) -> None:
     """Contrôler des classeurs d'office sans les modifier ; code de sortie 1 s'il y a au moins une erreur."""
     from rse_xl.affichage import afficher_rapport, progression
@@ -177,7 +180,7 @@ def cmd_valider(
     from rse_xl.validation import valider
 
     conv = _convention(parametres)
-    chemins = collecter_classeurs(entrees or [dossier_demo()])
+    chemins = collecter_classeurs(entrees or [_annoncer_demo("valider", en_json)])
     if not chemins:
         raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
     with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
@@ -187,7 +190,7 @@ def cmd_valider(
     if en_json:
         _json(resultat.rapport.en_dict())
     else:
-        afficher_rapport(console, resultat.rapport, resultat.classeurs)
+        afficher_rapport(console, resultat.rapport, resultat.classeurs, tout=tout)
     raise typer.Exit(CODE_OK if resultat.rapport.valide else CODE_ERREURS)
 
 
@@ -249,10 +252,8 @@ def cmd_consolider(
             f"Année {annee} hors de la convention : choisissez {', '.join(map(str, conv.periode))}."
         )
     formats = [f.lower() for f in export or []]
-    for f in formats:
-        if f not in ("csv", "parquet"):
-            raise EntreeError(f"Format d'export inconnu « {f} » : choisissez csv ou parquet.")
-    chemins = collecter_classeurs(entrees or [dossier_demo()])
+    _verifier_exports(formats)
+    chemins = collecter_classeurs(entrees or [_annoncer_demo("consolider", en_json)])
     if not chemins:
         raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
     with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
@@ -264,9 +265,15 @@ def cmd_consolider(
             workers=workers or os.cpu_count() or 1,
             progression=avancer,
         )
-    cible = sortie or Path(f"synthese_RSE_{conso.annee}.xlsx")
+    conso.demonstration = not entrees
+    cible = sortie or Path(f"synthese_{'DEMO' if conso.demonstration else 'RSE'}_{conso.annee}.xlsx")
     ecrits = [_ecrire_sortie(conso, cible)]
     for f in formats:
+        if f == "pdf":
+            from rse_xl.impression import exporter_pdf
+
+            ecrits.append(exporter_pdf(ecrits[0], cible.with_suffix(".pdf")))
+            continue
         from rse_xl.export import exporter_donnees
 
         ecrits.append(exporter_donnees(conso, cible.with_suffix("." + f), f))  # type: ignore[arg-type]
@@ -275,7 +282,8 @@ def cmd_consolider(
 
         _json(
             {
-                "sorties": [str(p) for p in ecrits],
+                "sorties": [str(p.resolve()) for p in ecrits],
+                "demonstration": conso.demonstration,
                 "annee": conso.annee,
                 "offices": [o.code for o in conso.offices],
                 "valide": conso.rapport.valide,
@@ -288,6 +296,21 @@ def cmd_consolider(
     else:
         resume_consolidation(console, conso, ecrits)
     raise typer.Exit(CODE_OK if conso.rapport.valide else CODE_ERREURS)
+
+
+def _verifier_exports(formats: list[str]) -> None:
+    """Every export format known and its tools installed, before anything is read or written."""
+    for f in formats:
+        if f == "pdf":
+            from rse_xl.impression import verifier_impression
+
+            verifier_impression()
+        elif f in ("csv", "parquet"):
+            from rse_xl.export import verifier_format
+
+            verifier_format(f)
+        else:
+            raise EntreeError(f"Format d'export inconnu « {f} » : choisissez csv, parquet ou pdf.")
 
 
 def _ecrire_sortie(conso: object, cible: Path) -> Path:
@@ -327,7 +350,7 @@ def cmd_maitre(
     from rse_xl.maitre import ecrire_maitre
 
     chemin = ecrire_maitre(sortie, interpreter=interpreter)
-    console.print(f"Classeur maître écrit : {chemin}")
+    console.print(f"Classeur maître écrit : {chemin.resolve()}")
 
 
 # --- demo --------------------------------------------------------------------------------------------------
@@ -348,7 +371,19 @@ def cmd_demo(
     from rse_xl.demo import ecrire_demo
 
     for chemin in ecrire_demo(dossier, graine=graine):
-        console.print(f"Classeur de démonstration écrit : {chemin}")
+        console.print(f"Classeur de démonstration écrit : {chemin.resolve()}")
+
+
+def _annoncer_demo(commande: str, en_json: bool) -> Path:
+    """The demo folder, announced on the first line (on stderr under --json): no one takes it for real data."""
+    dossier = dossier_demo()
+    (erreurs if en_json else console).print(
+        f"Démonstration : aucun dossier indiqué, ce sont les classeurs de démonstration de {dossier} (chiffres "
+        f"fictifs). Pour vos classeurs : rse-xl {commande} DOSSIER.",
+        highlight=False,
+        markup=False,
+    )
+    return dossier
 
 
 def dossier_demo() -> Path:

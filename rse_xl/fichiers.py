@@ -23,6 +23,7 @@ def ecriture_atomique(chemin: Path, sauvegarde: bool = False) -> Iterator[Path]:
     """
     chemin = Path(chemin)
     dossier = chemin.parent
+    verifier_non_ouvert(chemin)
     try:
         dossier.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -46,6 +47,22 @@ def ecriture_atomique(chemin: Path, sauvegarde: bool = False) -> Iterator[Path]:
             ) from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def verifier_non_ouvert(chemin: Path) -> None:
+    """Refuse to replace a file that LibreOffice (or Excel on macOS/Linux) has open, as Windows would.
+
+    On Windows, Excel locks the file itself and the final rename fails; elsewhere nothing stops the rename,
+    and the person would keep working on a copy that is no longer on disk. LibreOffice leaves
+    ``.~lock.NAME#`` beside the file it has open, Excel ``~$NAME``.
+    """
+    for verrou, programme in ((f".~lock.{chemin.name}#", "LibreOffice"), (f"~${chemin.name}", "Excel")):
+        if (chemin.parent / verrou).exists():
+            raise FichierError(
+                f"Le fichier « {chemin} » est ouvert dans {programme} (verrou « {verrou} » à côté). "
+                "Fermez-le puis relancez : rien n'a été perdu. S'il n'est ouvert nulle part, supprimez ce "
+                "fichier de verrou, resté après un arrêt brutal."
+            )
 
 
 def _umask() -> int:
@@ -79,7 +96,8 @@ def raison(exc: OSError) -> str:
     return _RAISONS.get(exc.errno or -1, exc.strerror or str(exc))
 
 
-EXTENSIONS_CLASSEURS = (".xlsx", ".xlsm", ".xls")
+# .ods is collected too: its author is told how to re-save it rather than see it silently left out.
+EXTENSIONS_CLASSEURS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def collecter_classeurs(entrees: Iterable[Path]) -> list[Path]:
