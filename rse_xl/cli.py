@@ -116,6 +116,8 @@ def cmd_modele(
 
     o = trouver_office(referentiel(), office)
     chemin = sortie or Path(nom_fichier_modele(o))
+    if chemin.suffix.lower() != ".xlsx":
+        raise EntreeError(f"« {chemin.name} » : le classeur d'un office s'écrit en .xlsx.")
     ecrire_classeur(chemin, o)
     console.print(f"Classeur de « {o.nom} » écrit : {chemin.resolve()}")
 
