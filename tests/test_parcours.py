@@ -109,7 +109,7 @@ def test_commande(
 
 def _bloc(debut: str) -> list[str]:
     """The lines of the README's code block that holds a line starting with ``debut`` (dedented)."""
-    for bloc in re.findall(r"^( *)```\n(.*?)^\1```", README, re.MULTILINE | re.DOTALL):
+    for bloc in re.findall(r"^( *)```[a-z]*\n(.*?)^\1```", README, re.MULTILINE | re.DOTALL):
         marge, contenu = bloc
         lignes = [ligne[len(marge) :] for ligne in contenu.splitlines()]
         if any(ligne.startswith(debut) for ligne in lignes):
@@ -145,3 +145,22 @@ def test_readme_messages_d_usage(capsys: pytest.CaptureFixture[str]) -> None:
     for commande, message in zip(lignes[::2], lignes[1::2], strict=True):
         assert main(commande.removeprefix("$ rse-xl ").split()) == 2
         assert capsys.readouterr().err.rstrip("\n") == message
+
+
+@pytest.mark.parametrize(
+    "reglages",
+    [
+        "offices:\n  - {code: QUB, nom: Quimper}\n  - {code: rhe, nom: Rennes Habitat Est}\n",
+        "offices:\n  - {code: ARC, nom: Autre}\n",
+        "parametres:\n  seuils_statut: {atteint: 0.5}\n",
+    ],
+)
+def test_readme_erreurs_du_fichier_de_reglages(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reglages: str
+) -> None:
+    # The README wraps each message over lines: a line that does not start with « Erreur » continues one.
+    exemples = re.sub(r"\n(?!Erreur)", " ", "\n".join(_bloc("Erreur : Fichier de réglages"))).splitlines()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "offices.yaml").write_text(reglages, encoding="utf-8")
+    assert main(["valider", DEMO, "--parametres", "offices.yaml"]) == 2
+    assert capsys.readouterr().err.rstrip("\n") in exemples
