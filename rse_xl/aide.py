@@ -73,6 +73,8 @@ _contextes: dict[type, type] = {}
 
 def _contexte_francais(classe: type) -> type:
     """A subclass of the command's context class whose help formatter writes « Utilisation : »."""
+    if getattr(classe, "formatter_class", None) is _Formateur:
+        return classe
     if classe not in _contextes:
         _contextes[classe] = type("Contexte" + classe.__name__, (classe,), {"formatter_class": _Formateur})
     return _contextes[classe]
@@ -198,6 +200,11 @@ _PYDANTIC = {
     "enum": "« {input} » n'est pas une valeur permise",
 }
 
+# Accents, French quotes or French small words: the mark of a message written by rse-xl.
+_FRANCAIS = re.compile(
+    r"[«»éèàùçêâîôû]|\b(le|la|les|des|du|est|pas|une?|et|ou|pour|dans|avec)\b", re.IGNORECASE
+)
+
 _HORS_LIMITES = ("greater_than_equal", "greater_than", "less_than_equal", "less_than")
 
 _CLICK = (
@@ -234,8 +241,8 @@ def _anglais_en_francais(message: str, defaut: str) -> str:
         m = motif.fullmatch(message.strip())
         if m:
             return francais.format(**m.groupdict())
-    # A message from our own callbacks is already French; one from Click/Typer is replaced.
-    return message if not re.search(r"\b(the|is|not|should|must|of|value|option)\b", message) else defaut
+    # A message from our own callbacks is already French; any other one, from Click or Typer, is replaced.
+    return message if _FRANCAIS.search(message) else defaut
 
 
 def message_usage(exc: cx.UsageError) -> str:

@@ -137,3 +137,19 @@ def test_date_reference_invalide(texte: str) -> None:
 
     with pytest.raises(EntreeError, match="jj/mm/aaaa"):
         _date(texte)
+
+
+def test_message_francais_d_un_rappel_garde_anglais_inconnu_remplace() -> None:
+    from rse_xl.aide import cx, message_usage
+
+    assert (
+        message_usage(cx.BadParameter("« xml » : choisissez l'option csv ou pdf"))
+        == "Erreur : valeur invalide : « xml » : choisissez l'option csv ou pdf. Voir « rse-xl --help »."
+    )
+    assert (
+        message_usage(cx.BadParameter("Value 'x' is not a valid thing."))
+        == "Erreur : valeur invalide : valeur refusée. Voir « rse-xl --help »."
+    )
+    assert message_usage(cx.UsageError("Something odd happened.")) == (
+        "Erreur : commande incorrecte. Voir « rse-xl --help »."
+    )
