@@ -15,14 +15,12 @@ import typer
 from rich.console import Console
 
 from rse_xl import __version__
-from rse_xl.aide import franciser, message_usage
+from rse_xl.aide import cx, franciser, message_usage
 from rse_xl.errors import EntreeError, RseXlError
 from rse_xl.referentiel.models import ANNEES
 
 if TYPE_CHECKING:
     from rse_xl.referentiel import Convention
-
-from rse_xl.aide import cx
 
 app = typer.Typer(
     name="rse-xl",
@@ -182,13 +180,12 @@ def cmd_valider(
     from rse_xl.validation import valider
 
     conv = _convention(parametres)
+    aujourdhui = _date(date_reference)
     chemins = collecter_classeurs(entrees or [_annoncer_demo("valider", en_json)])
     if not chemins:
         raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
     with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
-        resultat = valider(
-            chemins, conv, aujourdhui=_date(date_reference), workers=workers, progression=avancer
-        )
+        resultat = valider(chemins, conv, aujourdhui=aujourdhui, workers=workers, progression=avancer)
     if en_json:
         _json(resultat.rapport.en_dict())
     else:
@@ -255,6 +252,7 @@ def cmd_consolider(
         )
     formats = [f.lower() for f in export or []]
     _verifier_exports(formats)
+    aujourdhui = _date(date_reference)
     chemins = collecter_classeurs(entrees or [_annoncer_demo("consolider", en_json)])
     if not chemins:
         raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
@@ -262,7 +260,7 @@ def cmd_consolider(
         conso = consolider(
             chemins,
             annee=annee,
-            aujourdhui=_date(date_reference),
+            aujourdhui=aujourdhui,
             convention=conv,
             workers=workers or os.cpu_count() or 1,
             progression=avancer,
