@@ -153,3 +153,24 @@ def test_message_francais_d_un_rappel_garde_anglais_inconnu_remplace() -> None:
     assert message_usage(cx.UsageError("Something odd happened.")) == (
         "Erreur : commande incorrecte. Voir « rse-xl --help »."
     )
+
+
+def _sans_rich(commande: object) -> None:
+    commande.rich_markup_mode = None  # type: ignore[attr-defined]
+    for sous in (getattr(commande, "commands", None) or {}).values():
+        _sans_rich(sous)
+
+
+@pytest.mark.parametrize("chemin", COMMANDES, ids=lambda c: " ".join(c) or "rse-xl")
+def test_aide_sans_rich_en_francais(capsys: pytest.CaptureFixture[str], chemin: tuple[str, ...]) -> None:
+    """Typer's plain Click help (no rich markup) goes through the same French words."""
+    from rse_xl.aide import franciser
+
+    groupe = typer.main.get_command(app)
+    franciser(groupe)
+    _sans_rich(groupe)
+    assert groupe.main(args=[*chemin, "--help"], prog_name="rse-xl", standalone_mode=False) in (0, None)
+    texte = capsys.readouterr().out
+    assert texte.startswith("Utilisation : rse-xl")
+    assert "Afficher cette aide et quitter." in texte
+    assert not ANGLAIS.findall(texte), texte
