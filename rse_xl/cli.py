@@ -387,8 +387,12 @@ def _annoncer_demo(commande: str, en_json: bool) -> Path:
 
 
 def dossier_demo() -> Path:
-    """The demo workbooks shipped in workbooks/ (from a checkout), for commands run without inputs."""
-    for base in (Path.cwd(), Path(__file__).resolve().parent.parent):
+    """The demo workbooks shipped in workbooks/ (from a checkout), for commands run without inputs.
+
+    The checkout's own folder comes first: a ``workbooks/`` folder in the current directory may hold real
+    office workbooks, which must not be presented as the demo.
+    """
+    for base in (Path(__file__).resolve().parent.parent, Path.cwd()):
         if (base / "workbooks").is_dir():
             return base / "workbooks"
     raise EntreeError("Indiquez les classeurs à traiter (aucun dossier workbooks/ ici).")
