@@ -9,7 +9,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from rse_xl.controles import Gravite, Probleme, Rapport
+from rse_xl.cellules import cle_cellule, nom_onglet
+from rse_xl.controles import CATALOGUE, Gravite, Probleme, Rapport
 from rse_xl.lecture import ClasseurLu
 
 
@@ -44,12 +45,68 @@ def _nom_office(classeur: ClasseurLu | None, probleme: Probleme) -> str:
     return f"Office non identifié — {Path(probleme.fichier).name}"
 
 
-def afficher_rapport(console: Console, rapport: Rapport, classeurs: Sequence[ClasseurLu]) -> None:
-    """The report grouped by office (file) and sheet, errors first."""
+APERCU_CELLULES = 3  # cells shown for a group of warnings of one code
+
+
+def _cle(p: Probleme) -> tuple[object, ...]:
+    """Within one file, the order of the Contrôles sheet: errors first, then by sheet, cell and code."""
+    return (p.gravite is not Gravite.ERREUR, p.onglet or "", cle_cellule(p.cellule), p.code)
+
+
+def _position(p: Probleme) -> str:
+    if p.onglet and p.cellule:
+        return f"{nom_onglet(p.onglet)}!{p.cellule}"
+    return p.onglet or "fichier"
+
+
+def _un_par_ligne(console: Console, problemes: Sequence[Probleme]) -> None:
+    onglet_courant: str | None = "\0"
+    for p in problemes:
+        if p.onglet != onglet_courant:
+            onglet_courant = p.onglet
+            console.print(f"  [bold cyan]{p.onglet or 'Fichier'}[/]", highlight=False)
+        gravite = "[red]erreur[/]" if p.gravite is Gravite.ERREUR else "[yellow]avertissement[/]"
+        ou = f"{p.cellule} " if p.cellule else ""
+        console.print(f"    {ou}{gravite} [dim]{p.code}[/] — {p.message}", highlight=False)
+
+
+def _par_code(console: Console, avertissements: Sequence[Probleme]) -> bool:
+    """Warnings grouped by code: count, title, first cells; True when some were left out."""
+    groupes: dict[str, list[Probleme]] = defaultdict(list)
+    for p in avertissements:
+        groupes[p.code].append(p)
+    resume = False
+    console.print("  [bold cyan]Avertissements[/]", highlight=False)
+    for code, liste in sorted(groupes.items(), key=lambda g: (-len(g[1]), g[0])):
+        if len(liste) == 1:
+            p = liste[0]
+            console.print(
+                f"    [yellow]{code}[/] — {_position(p)} : {p.message}", highlight=False, markup=True
+            )
+            continue
+        resume = True
+        cellules = ", ".join(_position(p) for p in liste[:APERCU_CELLULES])
+        reste = len(liste) - APERCU_CELLULES
+        suite = f" et {reste} autre(s)" if reste > 0 else ""
+        console.print(
+            f"    [yellow]{code}[/] × {len(liste)} — {CATALOGUE[code].titre} : {cellules}{suite}",
+            highlight=False,
+        )
+    return resume
+
+
+def afficher_rapport(
+    console: Console, rapport: Rapport, classeurs: Sequence[ClasseurLu], tout: bool = False
+) -> None:
+    """The report by office (file): errors one per line, then warnings grouped by code (``tout``: one per line).
+
+    Both follow the order of the summary's Contrôles sheet: errors first, then by sheet and cell.
+    """
     par_fichier = {str(c.chemin): c for c in classeurs}
     groupes: dict[str, list[Probleme]] = defaultdict(list)
     for p in rapport.problemes:
         groupes[p.fichier].append(p)
+    resume = False
     for fichier in rapport.fichiers:
         problemes = groupes.get(fichier, [])
         classeur = par_fichier.get(fichier)
@@ -65,23 +122,26 @@ def afficher_rapport(console: Console, rapport: Rapport, classeurs: Sequence[Cla
         if not problemes:
             console.print(f"[bold green]✓[/] {titre} : aucun problème.")
             continue
-        n_err = sum(p.gravite is Gravite.ERREUR for p in problemes)
-        console.print(f"\n[bold]{titre}[/] : {n_err} erreur(s), {len(problemes) - n_err} avertissement(s)")
-        ordre = sorted(problemes, key=lambda p: (p.onglet or "", p.gravite is not Gravite.ERREUR))
-        onglet_courant: str | None = "\0"
-        for p in ordre:
-            if p.onglet != onglet_courant:
-                onglet_courant = p.onglet
-                console.print(f"  [bold cyan]{p.onglet or 'Fichier'}[/]", highlight=False)
-            gravite = "[red]erreur[/]" if p.gravite is Gravite.ERREUR else "[yellow]avertissement[/]"
-            ou = f"{p.cellule} " if p.cellule else ""
-            console.print(f"    {ou}{gravite} [dim]{p.code}[/] — {p.message}", highlight=False)
+        ordre = sorted(problemes, key=_cle)
+        erreurs = [p for p in ordre if p.gravite is Gravite.ERREUR]
+        avertissements = ordre[len(erreurs) :]
+        console.print(
+            f"\n[bold]{titre}[/] : {len(erreurs)} erreur(s), {len(avertissements)} avertissement(s)"
+        )
+        if tout:
+            _un_par_ligne(console, ordre)
+            continue
+        _un_par_ligne(console, erreurs)
+        if avertissements:
+            resume = _par_code(console, avertissements) or resume
     stats = rapport.statistiques()
     couleur = "green" if rapport.valide else "red"
     console.print(
         f"\n[bold {couleur}]{stats['fichiers']} fichier(s) : {stats['erreurs']} erreur(s), "
         f"{stats['avertissements']} avertissement(s).[/]"
     )
+    if resume:
+        console.print("Chaque avertissement, cellule par cellule : relancez avec --tout.")
 
 
 def resume_consolidation(console: Console, conso: object, sorties: Sequence[Path]) -> None:
@@ -115,4 +175,4 @@ def resume_consolidation(console: Console, conso: object, sorties: Sequence[Path
         "(détail dans l'onglet Contrôles)."
     )
     for p in sorties:
-        console.print(f"Écrit : [bold]{p}[/]", highlight=False)
+        console.print(f"Écrit : [bold]{Path(p).resolve()}[/]", highlight=False)

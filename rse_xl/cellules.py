@@ -59,3 +59,13 @@ def decouper_reference(ref: str) -> tuple[str, str]:
     if onglet.startswith("'") and onglet.endswith("'"):
         onglet = onglet[1:-1].replace("''", "'")
     return onglet, cellule.replace("$", "")
+
+
+def cle_cellule(cellule: str | None) -> tuple[int, int]:
+    """Sort key of a cell or range (``D12``, ``E12:F12``) in reading order; no cell sorts first."""
+    if not cellule:
+        return (-1, -1)
+    try:
+        return depuis_a1(cellule.split(":", 1)[0])
+    except ValueError:
+        return (-1, -1)

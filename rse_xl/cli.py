@@ -15,15 +15,12 @@ import typer
 from rich.console import Console
 
 from rse_xl import __version__
+from rse_xl.aide import cx, franciser, message_usage
 from rse_xl.errors import EntreeError, RseXlError
+from rse_xl.referentiel.models import ANNEES
 
 if TYPE_CHECKING:
     from rse_xl.referentiel import Convention
-
-try:  # Typer ≥ 0.20 vendors its own copy of click
-    from typer._click import exceptions as cx
-except ImportError:  # pragma: no cover
-    from click import exceptions as cx  # type: ignore[no-redef]
 
 app = typer.Typer(
     name="rse-xl",
@@ -110,10 +107,21 @@ Ecraser = Annotated[
 @app.command("modele")
 def cmd_modele(
     office: Annotated[
-        str, typer.Option("--office", help="Nom ou code de l'office (ex. « Brest métropole habitat », BMH).")
+        str,
+        typer.Option(
+            "--office",
+            metavar="OFFICE",
+            help="Nom ou code de l'office (ex. « Brest métropole habitat », BMH).",
+        ),
     ],
     sortie: Annotated[
-        Path | None, typer.Option("-o", "--sortie", help="Fichier .xlsx à écrire, ou dossier où l'écrire.")
+        Path | None,
+        typer.Option(
+            "-o",
+            "--sortie",
+            metavar="FICHIER|DOSSIER",
+            help="Fichier .xlsx à écrire, ou dossier où l'écrire.",
+        ),
     ] = None,
     ecraser: Ecraser = False,
 ) -> None:
@@ -126,7 +134,7 @@ def cmd_modele(
     if chemin.is_dir():
         chemin = chemin / nom_fichier_modele(o)
     ecrire_classeur(chemin, o, ecraser=ecraser)
-    console.print(f"Classeur de « {o.nom} » écrit : {chemin}")
+    console.print(f"Classeur de « {o.nom} » écrit : {chemin.resolve()}")
 
 
 # --- valider -----------------------------------------------------------------------------------------------
@@ -134,7 +142,10 @@ def cmd_modele(
 
 Entrees = Annotated[
     list[Path] | None,
-    typer.Argument(help="Classeurs d'office ou dossiers qui en contiennent (par défaut : workbooks/)."),
+    typer.Argument(
+        metavar="FICHIER|DOSSIER",
+        help="Classeurs d'office ou dossiers qui en contiennent (par défaut : workbooks/).",
+    ),
 ]
 
 
@@ -142,12 +153,24 @@ Parametres = Annotated[
     Path | None,
     typer.Option(
         "--parametres",
+        metavar="FICHIER",
         help="Fichier YAML de réglages : offices au-delà des trois de la convention, seuils de statut, "
         "seuil des marchés (voir le README).",
     ),
 ]
 Workers = Annotated[
-    int | None, typer.Option("--workers", min=1, help="Lectures en parallèle (défaut : nombre de cœurs).")
+    int | None,
+    typer.Option("--workers", min=1, metavar="N", help="Lectures en parallèle (défaut : nombre de cœurs)."),
+]
+
+
+DateReference = Annotated[
+    str | None,
+    typer.Option(
+        "--date-reference",
+        metavar="DATE",
+        help="Date du jour à retenir (jj/mm/aaaa ou AAAA-MM-JJ), pour rejouer une campagne.",
+    ),
 ]
 
 
@@ -163,12 +186,10 @@ def cmd_valider(
     en_json: Annotated[bool, typer.Option("--json", help="Rapport complet en JSON.")] = False,
     workers: Workers = None,
     parametres: Parametres = None,
-    date_reference: Annotated[
-        str | None,
-        typer.Option(
-            "--date-reference", help="Date du jour à retenir (AAAA-MM-JJ), pour rejouer une campagne."
-        ),
-    ] = None,
+    date_reference: DateReference = None,
+    tout: Annotated[
+        bool, typer.Option("--tout", help="Lister chaque avertissement, au lieu de les grouper par code.")
+    ] = False,
 ) -> None:
     """Contrôler des classeurs d'office sans les modifier ; code de sortie 1 s'il y a au moins une erreur."""
     from rse_xl.affichage import afficher_rapport, progression
@@ -176,17 +197,16 @@ def cmd_valider(
     from rse_xl.validation import valider
 
     conv = _convention(parametres)
-    chemins = collecter_classeurs(entrees or [dossier_demo()])
+    aujourdhui = _date(date_reference)
+    chemins = collecter_classeurs(entrees or [_annoncer_demo("valider", en_json)])
     if not chemins:
         raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
     with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
-        resultat = valider(
-            chemins, conv, aujourdhui=_date(date_reference), workers=workers, progression=avancer
-        )
+        resultat = valider(chemins, conv, aujourdhui=aujourdhui, workers=workers, progression=avancer)
     if en_json:
         _json(resultat.rapport.en_dict())
     else:
-        afficher_rapport(console, resultat.rapport, resultat.classeurs)
+        afficher_rapport(console, resultat.rapport, resultat.classeurs, tout=tout)
     raise typer.Exit(CODE_OK if resultat.rapport.valide else CODE_ERREURS)
 
 
@@ -196,12 +216,14 @@ def cmd_valider(
 def _date(texte: str | None) -> dt.date | None:
     if texte is None:
         return None
-    try:
-        return dt.date.fromisoformat(texte)
-    except ValueError:
-        raise EntreeError(
-            f"Date invalide « {texte} » : écrivez-la AAAA-MM-JJ, par exemple 2026-11-30."
-        ) from None
+    for format in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(texte.strip(), format).date()
+        except ValueError:
+            continue
+    raise EntreeError(
+        f"Date invalide « {texte} » : écrivez-la jj/mm/aaaa (30/11/2026) ou AAAA-MM-JJ (2026-11-30)."
+    )
 
 
 @app.command("consolider")
@@ -209,23 +231,30 @@ def cmd_consolider(
     entrees: Entrees = None,
     sortie: Annotated[
         Path | None,
-        typer.Option("-o", "--sortie", help="Classeur de synthèse à écrire (.xlsx, ou .xlsm : maître)."),
+        typer.Option(
+            "-o",
+            "--sortie",
+            metavar="FICHIER",
+            help="Classeur de synthèse à écrire (.xlsx, ou .xlsm : maître).",
+        ),
     ] = None,
     annee: Annotated[
-        int | None, typer.Option("--annee", help="Année de campagne de la synthèse (2025 à 2027).")
+        int | None,
+        typer.Option(
+            "--annee",
+            min=ANNEES[0],
+            max=ANNEES[-1],
+            metavar="ANNÉE",
+            help=f"Année de campagne de la synthèse ({ANNEES[0]} à {ANNEES[-1]}).",
+        ),
     ] = None,
     en_json: Annotated[bool, typer.Option("--json", help="Résumé et indicateurs en JSON.")] = False,
     export: Annotated[
         list[str] | None,
-        typer.Option("--export", help="Exporter aussi les données : csv, parquet (répétable)."),
+        typer.Option("--export", metavar="FORMAT", help="Exporter aussi : csv, parquet, pdf (répétable)."),
     ] = None,
     workers: Workers = None,
-    date_reference: Annotated[
-        str | None,
-        typer.Option(
-            "--date-reference", help="Date du jour à retenir (AAAA-MM-JJ), pour rejouer une campagne."
-        ),
-    ] = None,
+    date_reference: DateReference = None,
     parametres: Parametres = None,
     ecraser: Ecraser = False,
 ) -> None:
@@ -240,10 +269,9 @@ def cmd_consolider(
             f"Année {annee} hors de la convention : choisissez {', '.join(map(str, conv.periode))}."
         )
     formats = [f.lower() for f in export or []]
-    for f in formats:
-        if f not in ("csv", "parquet"):
-            raise EntreeError(f"Format d'export inconnu « {f} » : choisissez csv ou parquet.")
-    chemins = collecter_classeurs(entrees or [dossier_demo()])
+    _verifier_exports(formats)
+    aujourdhui = _date(date_reference)
+    chemins = collecter_classeurs(entrees or [_annoncer_demo("consolider", en_json)])
     if not chemins:
         raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
     if sortie is not None:  # before reading anything: a bad output path is said at once
@@ -254,14 +282,20 @@ def cmd_consolider(
         conso = consolider(
             chemins,
             annee=annee,
-            aujourdhui=_date(date_reference),
+            aujourdhui=aujourdhui,
             convention=conv,
             workers=workers or os.cpu_count() or 1,
             progression=avancer,
         )
-    cible = sortie or Path(f"synthese_RSE_{conso.annee}.xlsx")
+    conso.demonstration = not entrees
+    cible = sortie or Path(f"synthese_{'DEMO' if conso.demonstration else 'RSE'}_{conso.annee}.xlsx")
     ecrits = [_ecrire_sortie(conso, cible, ecraser)]
     for f in formats:
+        if f == "pdf":
+            from rse_xl.impression import exporter_pdf
+
+            ecrits.append(exporter_pdf(ecrits[0], cible.with_suffix(".pdf"), ecraser=ecraser))
+            continue
         from rse_xl.export import exporter_donnees
 
         ecrits.append(
@@ -272,7 +306,8 @@ def cmd_consolider(
 
         _json(
             {
-                "sorties": [str(p) for p in ecrits],
+                "sorties": [str(p.resolve()) for p in ecrits],
+                "demonstration": conso.demonstration,
                 "annee": conso.annee,
                 "offices": [o.code for o in conso.offices],
                 "valide": conso.rapport.valide,
@@ -285,6 +320,21 @@ def cmd_consolider(
     else:
         resume_consolidation(console, conso, ecrits)
     raise typer.Exit(CODE_OK if conso.rapport.valide else CODE_ERREURS)
+
+
+def _verifier_exports(formats: list[str]) -> None:
+    """Every export format known and its tools installed, before anything is read or written."""
+    for f in formats:
+        if f == "pdf":
+            from rse_xl.impression import verifier_impression
+
+            verifier_impression()
+        elif f in ("csv", "parquet"):
+            from rse_xl.export import verifier_format
+
+            verifier_format(f)
+        else:
+            raise EntreeError(f"Format d'export inconnu « {f} » : choisissez csv, parquet ou pdf.")
 
 
 def _ecrire_sortie(conso: object, cible: Path, ecraser: bool) -> Path:
@@ -308,12 +358,13 @@ def _ecrire_sortie(conso: object, cible: Path, ecraser: bool) -> Path:
 def cmd_maitre(
     sortie: Annotated[
         Path,
-        typer.Option("-o", "--sortie", help="Classeur maître à écrire (.xlsm)."),
+        typer.Option("-o", "--sortie", metavar="FICHIER", help="Classeur maître à écrire (.xlsm)."),
     ] = Path("maitre_RSE.xlsm"),
     interpreter: Annotated[
         str | None,
         typer.Option(
             "--interpreter",
+            metavar="CHEMIN",
             help="Chemin de Python pour xlwings (onglet xlwings.conf), ex. "
             "%LOCALAPPDATA%\\Programs\\Python\\Python311\\python.exe.",
         ),
@@ -324,7 +375,7 @@ def cmd_maitre(
     from rse_xl.maitre import ecrire_maitre
 
     chemin = ecrire_maitre(sortie, interpreter=interpreter, ecraser=ecraser)
-    console.print(f"Classeur maître écrit : {chemin}")
+    console.print(f"Classeur maître écrit : {chemin.resolve()}")
 
 
 # --- demo --------------------------------------------------------------------------------------------------
@@ -333,10 +384,12 @@ def cmd_maitre(
 @app.command("demo")
 def cmd_demo(
     dossier: Annotated[
-        Path, typer.Option("-o", "--sortie", help="Dossier où écrire les trois classeurs.")
+        Path,
+        typer.Option("-o", "--sortie", metavar="DOSSIER", help="Dossier où écrire les trois classeurs."),
     ] = Path("workbooks"),
     graine: Annotated[
-        int, typer.Option("--graine", help="Graine du tirage (mêmes données pour la même graine).")
+        int,
+        typer.Option("--graine", metavar="N", help="Graine du tirage (mêmes données pour la même graine)."),
     ] = 0,
     ecraser: Ecraser = False,
 ) -> None:
@@ -344,12 +397,28 @@ def cmd_demo(
     from rse_xl.demo import ecrire_demo
 
     for chemin in ecrire_demo(dossier, graine=graine, ecraser=ecraser):
-        console.print(f"Classeur de démonstration écrit : {chemin}")
+        console.print(f"Classeur de démonstration écrit : {chemin.resolve()}")
+
+
+def _annoncer_demo(commande: str, en_json: bool) -> Path:
+    """The demo folder, announced on the first line (on stderr under --json): no one takes it for real data."""
+    dossier = dossier_demo()
+    (erreurs if en_json else console).print(
+        f"Démonstration : aucun dossier indiqué, ce sont les classeurs de démonstration de {dossier} (chiffres "
+        f"fictifs). Pour vos classeurs : rse-xl {commande} DOSSIER.",
+        highlight=False,
+        markup=False,
+    )
+    return dossier
 
 
 def dossier_demo() -> Path:
-    """The demo workbooks shipped in workbooks/ (from a checkout), for commands run without inputs."""
-    for base in (Path.cwd(), Path(__file__).resolve().parent.parent):
+    """The demo workbooks shipped in workbooks/ (from a checkout), for commands run without inputs.
+
+    The checkout's own folder comes first: a ``workbooks/`` folder in the current directory may hold real
+    office workbooks, which must not be presented as the demo.
+    """
+    for base in (Path(__file__).resolve().parent.parent, Path.cwd()):
         if (base / "workbooks").is_dir():
             return base / "workbooks"
     raise EntreeError("Indiquez les classeurs à traiter (aucun dossier workbooks/ ici).")
@@ -362,30 +431,6 @@ def _json(donnees: object) -> None:
     sys.stdout.write(json.dumps(donnees, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-_USAGE_FR = {
-    cx.NoSuchOption: "option inconnue",
-    cx.MissingParameter: "paramètre manquant",
-    cx.BadParameter: "valeur invalide",
-    cx.BadOptionUsage: "option mal utilisée",
-}
-
-
-def _message_usage(exc: cx.UsageError) -> str:
-    commande = exc.ctx.command_path if exc.ctx else "rse-xl"
-    if isinstance(exc, cx.NoSuchOption):
-        quoi = f"option inconnue « {exc.option_name} »"
-    elif isinstance(exc, cx.MissingParameter) and exc.param is not None:
-        noms = "/".join(getattr(exc.param, "opts", []) or [exc.param.name or ""])
-        quoi = f"paramètre obligatoire manquant : {noms}"
-    elif isinstance(exc, cx.BadParameter):
-        nom = "/".join(getattr(exc.param, "opts", []) or []) if exc.param else ""
-        quoi = f"valeur invalide{(' pour ' + nom) if nom else ''} : {exc.message}"
-    else:
-        quoi = next((v for k, v in _USAGE_FR.items() if isinstance(exc, k)), "commande incorrecte")
-        quoi += f" ({exc.message})"
-    return f"Erreur : {quoi}. Voir « {commande} --help »."
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: French one-line errors, exit codes 0 / 1 / 2 / 3, no traceback unless --debug."""
     args = sys.argv[1:] if argv is None else argv
@@ -393,17 +438,21 @@ def main(argv: list[str] | None = None) -> int:
     _Etat.debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     try:
-        resultat = typer.main.get_command(app).main(args=args, prog_name="rse-xl", standalone_mode=False)
+        commande = typer.main.get_command(app)
+        franciser(commande)
+        resultat = commande.main(args=args, prog_name="rse-xl", standalone_mode=False)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
         erreurs.print("Interrompu.")
         return CODE_USAGE
     except cx.NoArgsIsHelpError as exc:
-        console.print(exc.ctx.get_help() if exc.ctx else "", markup=False, highlight=False)
+        # Building this error drew the help already when rich is there; without rich it is the message.
+        if exc.message.strip():
+            console.print(exc.message, markup=False, highlight=False)
         return CODE_USAGE
     except cx.UsageError as exc:
-        erreurs.print(_message_usage(exc), markup=False, highlight=False)
+        erreurs.print(message_usage(exc), markup=False, highlight=False)
         return CODE_USAGE
     except RseXlError as exc:
         if _Etat.debug:

@@ -64,6 +64,8 @@ class Consolidation:
     rapport: Rapport
     version_outil: str = __version__
     empreinte_referentiel: str = field(default_factory=empreinte_referentiel)
+    # The demo workbooks shipped with rse-xl, not real offices: every output says so.
+    demonstration: bool = False
     _index: dict[tuple[str, str, int], Resultat] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -37,6 +37,12 @@ class Controle:
             return self.modele
 
 
+# The same advice for every spreadsheet saved in another format: the person's work is kept, only re-saved.
+ENREGISTRER_EN_XLSX = (
+    "Enregistrez-le au format Excel : Fichier › Enregistrer sous… › Classeur Excel 2007-365 (.xlsx), "
+    "puis utilisez ce fichier .xlsx."
+)
+
 CONTROLES: tuple[Controle, ...] = (
     # -- the file ----------------------------------------------------------------------------------------
     Controle(
@@ -57,9 +63,15 @@ CONTROLES: tuple[Controle, ...] = (
         "format-xls",
         E,
         "Ancien format .xls",
-        "Classeur au format Excel 97-2003 (.xls) : ouvrez-le dans Excel et enregistrez-le au format .xlsx "
-        "(Fichier > Enregistrer sous > Classeur Excel).",
+        "Classeur au format Excel 97-2003 (.xls). " + ENREGISTRER_EN_XLSX,
         {},
+    ),
+    Controle(
+        "format-autre-tableur",
+        E,
+        "Classeur d'un autre format",
+        "{detail}, pas un classeur Excel. " + ENREGISTRER_EN_XLSX,
+        {"detail": "Classeur LibreOffice / OpenDocument (.ods)"},
     ),
     Controle(
         "fichier-protege",

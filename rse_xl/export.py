@@ -86,12 +86,32 @@ def _cellule_csv(valeur: Any) -> str:
     return neutraliser(str(valeur))
 
 
+# Optional packages of each export format, and the pip extra that installs them (pyproject.toml).
+DEPENDANCES_FORMAT: dict[str, tuple[tuple[str, ...], str]] = {
+    "parquet": (("pandas", "pyarrow"), "tables"),
+}
+
+
+def verifier_format(format: str) -> None:
+    """Raise before any work when the export format is unknown or its optional packages are missing."""
+    import importlib.util
+
+    if format not in ("csv", "parquet"):
+        raise EntreeError(f"Format d'export inconnu : « {format} ». Formats possibles : csv, parquet.")
+    modules, extra = DEPENDANCES_FORMAT.get(format, ((), ""))
+    absents = [m for m in modules if importlib.util.find_spec(m) is None]
+    if absents:
+        raise EntreeError(
+            f"L'export {format} a besoin de {' et '.join(absents)}, absent(s) de cet environnement Python : "
+            f'installez-les avec pip install "rse-xl[{extra}]" puis relancez (rien n\'a été écrit).'
+        )
+
+
 def exporter_donnees(
     conso: Consolidation, chemin: Path, format: Literal["csv", "parquet"], *, ecraser: bool = False
 ) -> Path:
     """Write the tidy data as CSV (French Excel) or Parquet (pandas/pyarrow), atomically; return the path."""
-    if format not in ("csv", "parquet"):
-        raise EntreeError(f"Format d'export inconnu : « {format} ». Formats possibles : csv, parquet.")
+    verifier_format(format)
     chemin = Path(chemin)
     if chemin.is_dir():
         raise FichierError(f"« {chemin} » est un dossier : indiquez un nom de fichier pour l'export.")

@@ -46,6 +46,7 @@ def ecriture_atomique(
     chemin = Path(chemin)
     verifier_cible(chemin, nature, entrees=entrees, ecraser=ecraser)
     dossier = chemin.parent
+    verifier_non_ouvert(chemin)
     try:
         dossier.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -167,6 +168,14 @@ def lire_marque(chemin: Path) -> Marque:
                     custom = _partie(z, "docProps/custom.xml")
                     core = _partie(z, "docProps/core.xml")
                     workbook = _partie(z, "xl/workbook.xml") if not custom else b""
+            elif debut.startswith(b"%PDF"):
+                # LibreOffice copies the summary's author into the PDF's Info dictionary, as text or UTF-16.
+                tete = f.read(_TAILLE_MAX_PROPRIETES)
+                f.seek(0, os.SEEK_END)
+                f.seek(max(0, f.tell() - _TAILLE_MAX_PROPRIETES))
+                morceaux = (tete + f.read()).upper()
+                ok = b"RSE-XL" in morceaux or b"FEFF007200730065002D0078006C" in morceaux
+                return Marque(NATURE_EXPORT if ok else None, ok)
             elif debut.startswith(b"PAR1"):
                 f.seek(0, os.SEEK_END)
                 taille = f.tell()
@@ -284,6 +293,22 @@ def affiche(chemin: Path | str) -> str:
     return str(chemin).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def verifier_non_ouvert(chemin: Path) -> None:
+    """Refuse to replace a file that LibreOffice (or Excel on macOS/Linux) has open, as Windows would.
+
+    On Windows, Excel locks the file itself and the final rename fails; elsewhere nothing stops the rename,
+    and the person would keep working on a copy that is no longer on disk. LibreOffice leaves
+    ``.~lock.NAME#`` beside the file it has open, Excel ``~$NAME``.
+    """
+    for verrou, programme in ((f".~lock.{chemin.name}#", "LibreOffice"), (f"~${chemin.name}", "Excel")):
+        if (chemin.parent / verrou).exists():
+            raise FichierError(
+                f"Le fichier « {chemin} » est ouvert dans {programme} (verrou « {verrou} » à côté). "
+                "Fermez-le puis relancez : rien n'a été perdu. S'il n'est ouvert nulle part, supprimez ce "
+                "fichier de verrou, resté après un arrêt brutal."
+            )
+
+
 def _umask() -> int:
     masque = os.umask(0o022)
     os.umask(masque)
@@ -315,7 +340,8 @@ def raison(exc: OSError) -> str:
     return _RAISONS.get(exc.errno or -1, exc.strerror or str(exc))
 
 
-EXTENSIONS_CLASSEURS = (".xlsx", ".xlsm", ".xls")
+# .ods is collected too: its author is told how to re-save it rather than see it silently left out.
+EXTENSIONS_CLASSEURS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def collecter_classeurs(entrees: Iterable[Path]) -> list[Path]:

@@ -228,6 +228,9 @@ def oublier_memoires() -> None:
     ooxml._POSITIONS.clear()
 
 
+# A text file under these names is a sheet exported by a spreadsheet, to re-save as .xlsx.
+EXTENSIONS_TEXTE = (".csv", ".tsv", ".txt")
+
 _DESCRIPTION_NATURE = {
     Nature.TEXTE: "fichier texte",
     Nature.VIDE: "fichier vide",
@@ -254,6 +257,9 @@ def lire_classeur(chemin: Path, convention: Convention | None = None) -> Classeu
         return lu
     if lu.nature is Nature.CHIFFRE:
         lu.signaler("fichier-protege")
+        return lu
+    if lu.nature is Nature.TEXTE and lu.chemin.suffix.lower() in EXTENSIONS_TEXTE:
+        lu.signaler("format-autre-tableur", detail=f"Fichier {lu.chemin.suffix[1:].upper()} (texte)")
         return lu
     if lu.nature is not Nature.ZIP_AUTRE:
         lu.signaler("type-fichier-inconnu", detail=_DESCRIPTION_NATURE.get(lu.nature, lu.nature.value))

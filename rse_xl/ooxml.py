@@ -70,6 +70,10 @@ def nature_fichier(chemin: Path) -> Nature:
         return Nature.INCONNU
 
 
+# The first member of an OpenDocument file names its kind (ODF 1.2, part 3, 3.3).
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
 class PaquetError(Exception):
     """The package cannot be read; ``code`` is the check code to report."""
 
@@ -205,8 +209,10 @@ class Paquet:
                     raise PaquetError("fichier-suspect", f"ratio de compression {ratio}:1 pour {i.filename}")
             noms = {i.filename for i in infos}
             if "xl/workbook.xml" not in noms:
+                if "mimetype" in noms and z.read("mimetype").startswith(ODS_MIMETYPE):
+                    raise PaquetError("format-autre-tableur", "Classeur LibreOffice / OpenDocument (.ods)")
                 raise PaquetError(
-                    "type-fichier-inconnu", "archive ZIP sans classeur Excel (xl/workbook.xml absent)"
+                    "type-fichier-inconnu", "archive compressée qui ne contient pas de classeur"
                 )
             macros = "xl/vbaProject.bin" in noms
             paquet = cls(

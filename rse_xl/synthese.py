@@ -25,7 +25,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from rse_xl.cellules import depuis_a1, nom_onglet
+from rse_xl.cellules import cle_cellule, nom_onglet
 from rse_xl.consolidation import Consolidation
 from rse_xl.controles import Gravite, Probleme
 from rse_xl.errors import FichierError
@@ -37,6 +37,10 @@ from rse_xl.referentiel import Action, Convention, Fiche, Mesure, Sens, TypeIndi
 from rse_xl.xlsx import MAX_TEXTE, ecrire_valeur, longueur_utf16, tronquer
 
 ONGLET_ACCUEIL = "Accueil"
+BANDEAU_DEMONSTRATION = (
+    "DÉMONSTRATION — chiffres fictifs des classeurs de démonstration livrés avec rse-xl : ce n'est pas la "
+    "synthèse de vrais offices. Pour vos classeurs : rse-xl consolider DOSSIER."
+)
 ONGLET_SYNTHESE = "Synthèse"
 ONGLET_CONTROLES = "Contrôles"
 ONGLET_DONNEES = "Données"
@@ -232,15 +236,6 @@ def _unite(action: Action, conv: Convention) -> str:
     return ind.unite
 
 
-def _cle_cellule(cellule: str | None) -> tuple[int, int]:
-    if not cellule:
-        return (-1, -1)
-    try:
-        return depuis_a1(cellule.split(":", 1)[0])
-    except ValueError:
-        return (-1, -1)
-
-
 class _Formats:
     """Cell formats made on demand and shared: one Format per distinct set of properties."""
 
@@ -422,7 +417,11 @@ class _Redacteur:
         ws.set_paper(8 if a3 else 9)
         ws.fit_to_pages(1, 0)
         ws.set_margins(0.4, 0.4, 0.6, 0.6)
-        ws.set_header(f"&L&8Convention RSE inter-offices — synthèse {self.annee}&R&8{titre}")
+        demo = "DÉMONSTRATION (chiffres fictifs) — " if self.conso.demonstration else ""
+        ws.set_header(
+            f"&L&8{demo}Convention RSE inter-offices — campagne {self.annee}, situation au "
+            f"{self.conso.aujourdhui:%d/%m/%Y}&R&8{titre}"
+        )
         ws.set_footer(
             f"&L&8Générée le {self.conso.genere_le:%d/%m/%Y à %H:%M} par rse-xl {self.conso.version_outil}"
             "&R&8Page &P / &N"
@@ -1105,7 +1104,7 @@ class _Redacteur:
             office,
             p.fichier,
             p.onglet or "",
-            _cle_cellule(p.cellule),
+            cle_cellule(p.cellule),
             p.code,
         )
 
@@ -1304,6 +1303,12 @@ class _Redacteur:
             self.sous_titre,
         )
         ligne = 3
+        if conso.demonstration:
+            alerte = f(bold=True, font_size=12, font_color="#9C0006", bg_color="#FFC7CE", text_wrap=True)
+            ws.set_row(2, 34)
+            ws.merge_range(2, 0, 2, der, "", alerte)
+            ws.write_string(2, 0, BANDEAU_DEMONSTRATION, alerte)
+            ligne = 4
         ws.set_row(ligne, 20)
         ws.merge_range(ligne, 0, ligne, der, "", self.bandeau)
         ws.write_string(ligne, 0, "Classeurs des offices", self.bandeau)

@@ -61,7 +61,10 @@ def test_modele(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         (["modele"], "Erreur : paramètre obligatoire manquant : --office."),
         (["modele", "--bidule"], "Erreur : option inconnue « --bidule »."),
         (["valider", "/nulle/part.xlsx"], "Erreur : « /nulle/part.xlsx » n'existe pas"),
-        (["consolider", "--annee", "2031", "/nulle/part"], "Erreur : Année 2031 hors de la convention"),
+        (
+            ["consolider", "--annee", "2031", "/nulle/part"],
+            "Erreur : valeur invalide pour --annee : 2031 est hors des valeurs permises (de 2025 à 2027).",
+        ),
     ],
 )
 def test_erreurs_d_usage(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
@@ -157,3 +160,80 @@ def test_script_rend_le_code_de_sortie(module: str, tmp_path: Path) -> None:
         [sys.executable, "-c", sonde], capture_output=True, text=True, timeout=60, check=False
     )
     assert (fini.returncode, fini.stdout.strip()) == (7, "False")
+
+
+def test_consolider_sans_dossier_annonce_la_demonstration(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's first command: demo workbooks, said on the first line, in the name and on Accueil."""
+    import openpyxl
+
+    from rse_xl.synthese import BANDEAU_DEMONSTRATION
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "RSE_2025-2027_BMH.xlsx").write_bytes(b"")  # a real office file here is left alone
+    code, out, _ = lancer(capsys, "consolider", "--annee", "2026")
+    assert code == 0
+    lignes = out.splitlines()
+    assert lignes[0] == (
+        f"Démonstration : aucun dossier indiqué, ce sont les classeurs de démonstration de "
+        f"{RACINE / 'workbooks'} (chiffres fictifs). Pour vos classeurs : rse-xl consolider DOSSIER."
+    )
+    sortie = tmp_path / "synthese_DEMO_2026.xlsx"
+    assert lignes[-1] == f"Écrit : {sortie.resolve()}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["RSE_2025-2027_BMH.xlsx", "synthese_DEMO_2026.xlsx"]
+    accueil = openpyxl.load_workbook(sortie)["Accueil"]
+    assert accueil["A3"].value == BANDEAU_DEMONSTRATION
+    # Real inputs: no banner, no DEMO in the name.
+    code, out, _ = lancer(capsys, "consolider", str(RACINE / "workbooks"), "--annee", "2026")
+    assert not out.startswith("Démonstration") and (tmp_path / "synthese_RSE_2026.xlsx").is_file()
+    accueil = openpyxl.load_workbook(tmp_path / "synthese_RSE_2026.xlsx")["Accueil"]
+    assert accueil["A3"].value is None
+    code, out, err = lancer(capsys, "valider", "--json")
+    assert err.startswith("Démonstration : ") and "rse-xl valider DOSSIER" in err
+    assert json.loads(out)["valide"] is True
+
+
+@pytest.mark.parametrize(("verrou", "programme"), [(".~lock.{}#", "LibreOffice"), ("~${}", "Excel")])
+def test_synthese_ouverte_refusee(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, verrou: str, programme: str
+) -> None:
+    sortie = tmp_path / "synthese_2026.xlsx"
+    sortie.write_bytes(b"ancienne")
+    (tmp_path / verrou.format(sortie.name)).write_text(",bob,poste,02.12.2026 09:00,", encoding="utf-8")
+    code, _, err = lancer(capsys, "consolider", str(RACINE / "workbooks"), "-o", str(sortie))
+    assert code == 2
+    assert err.startswith(
+        f"Erreur : Le fichier « {sortie} » est ouvert dans {programme} (verrou « {verrou.format(sortie.name)} » "
+        "à côté). Fermez-le puis relancez : rien n'a été perdu."
+    ), err
+    assert sortie.read_bytes() == b"ancienne"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([sortie.name, verrou.format(sortie.name)])
+
+
+def test_chemin_ecrit_montre_resolu(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    code, out, _ = lancer(capsys, "consolider", str(RACINE / "workbooks"), "-o", "../Synthèse été 2026.xlsx")
+    assert code == 0
+    assert out.splitlines()[-1] == f"Écrit : {tmp_path.resolve() / 'Synthèse été 2026.xlsx'}"
+
+
+def test_parquet_sans_pandas_verifie_avant_d_ecrire(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if not installed: find_spec() gives None
+    code, _, err = lancer(
+        capsys, "consolider", str(RACINE / "workbooks"), "-o", str(tmp_path / "s.xlsx"), "--export", "parquet"
+    )
+    assert code == 2
+    assert err.startswith(
+        "Erreur : L'export parquet a besoin de pyarrow, absent(s) de cet environnement Python : installez-les "
+        'avec pip install "rse-xl[tables]" puis relancez (rien n\'a été écrit).'
+    ), err
+    assert list(tmp_path.iterdir()) == []
+    assert '`pip install "rse-xl[tables]"`' in README

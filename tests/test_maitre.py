@@ -361,7 +361,7 @@ def test_cli_maitre(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["maitre"]) == 0
-    assert capsys.readouterr().out == "Classeur maître écrit : maitre_RSE.xlsm\n"
+    assert capsys.readouterr().out == f"Classeur maître écrit : {(tmp_path / 'maitre_RSE.xlsm').resolve()}\n"
     assert main(["maitre", "-o", "autre.xlsm", "--interpreter", "/opt/py/bin/python"]) == 0
     ws = openpyxl.load_workbook(tmp_path / "autre.xlsm")[ONGLET_CONF]
     assert ws["B2"].value == "/opt/py/bin/python"

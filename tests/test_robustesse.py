@@ -17,6 +17,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 
 from rse_xl.cellules import depuis_a1
+from rse_xl.fichiers import collecter_classeurs
 from rse_xl.layout import REGISTRES
 from rse_xl.lecture import lire_classeur
 from rse_xl.modele import Formule, Plan, Saisie, ecrire_classeur, trouver_office
@@ -63,6 +64,35 @@ def test_classeur_chiffre(tmp_path: Path) -> None:
         )
     )
     assert codes(chemin) == ["fichier-protege"]
+
+
+@pytest.mark.parametrize(
+    ("nom", "ecrire", "detail"),
+    [
+        ("office.ods", "ods", "Classeur LibreOffice / OpenDocument (.ods), pas un classeur Excel."),
+        ("office.xlsx", "ods", "Classeur LibreOffice / OpenDocument (.ods), pas un classeur Excel."),
+        ("office.csv", "csv", "Fichier CSV (texte), pas un classeur Excel."),
+        ("office.xls", "xls", "Classeur au format Excel 97-2003 (.xls)."),
+    ],
+)
+def test_autre_format_a_enregistrer_en_xlsx(tmp_path: Path, nom: str, ecrire: str, detail: str) -> None:
+    """.ods, .csv and .xls: the person is told how to re-save the file, not to throw the work away."""
+    chemin = tmp_path / nom
+    if ecrire == "ods":  # what LibreOffice writes first: an uncompressed « mimetype » member
+        with zipfile.ZipFile(chemin, "w") as z:
+            z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            z.writestr("content.xml", "<office:document-content/>")
+    elif ecrire == "csv":
+        chemin.write_text("Office;Réalisé\nBMH;12\n", encoding="utf-8")
+    else:
+        chemin.write_bytes(write_compound_file({"Workbook": b"\x09\x08" + bytes(200)}))
+    (probleme,) = lire_classeur(chemin).problemes
+    assert probleme.code == ("format-xls" if ecrire == "xls" else "format-autre-tableur")
+    assert probleme.message == (
+        f"{detail} Enregistrez-le au format Excel : Fichier › Enregistrer sous… › Classeur Excel 2007-365 "
+        "(.xlsx), puis utilisez ce fichier .xlsx."
+    )
+    assert collecter_classeurs([tmp_path]) == ([chemin] if ecrire != "csv" else [])
 
 
 def test_zip_sans_classeur(tmp_path: Path) -> None:
