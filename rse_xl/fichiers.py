@@ -46,7 +46,6 @@ def ecriture_atomique(
     chemin = Path(chemin)
     verifier_cible(chemin, nature, entrees=entrees, ecraser=ecraser)
     dossier = chemin.parent
-    verifier_non_ouvert(chemin)
     try:
         dossier.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -245,6 +244,7 @@ def verifier_cible(
                 f"« {affiche(chemin)} » est l'un des classeurs lus : la sortie le remplacerait. "
                 "Choisissez un autre nom ou un autre dossier pour la sortie (option -o)."
             )
+    verifier_non_ouvert(chemin)
     if not os.path.lexists(chemin):
         return
     try:
