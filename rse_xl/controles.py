@@ -98,6 +98,17 @@ CONTROLES: tuple[Controle, ...] = (
         {"detail": "ratio de compression 1 000:1"},
     ),
     Controle(
+        "classeur-demesure",
+        E,
+        "Classeur démesuré",
+        "Le classeur n'est pas lu par précaution : {detail}, bien au-delà de ce que le modèle contient. "
+        "Supprimez les lignes et colonnes au-delà de vos données (sélectionnez-les, clic droit > Supprimer), "
+        "enregistrez, puis renvoyez le classeur.",
+        {
+            "detail": "l'onglet « Journal des actions » s'étend jusqu'à la cellule XFD1048576, soit 17 180 millions de cellules"
+        },
+    ),
+    Controle(
         "macros-ignorees",
         A,
         "Macros ignorées",

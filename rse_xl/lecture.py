@@ -16,6 +16,7 @@ from functools import partial
 from itertools import compress, repeat
 from operator import itemgetter
 from pathlib import Path
+from stat import S_ISDIR, S_ISFIFO, S_ISREG
 from typing import Any
 
 import python_calamine as pc
@@ -239,12 +240,24 @@ _DESCRIPTION_NATURE = {
 }
 
 
+def _nature_speciale(mode: int) -> str:
+    if S_ISDIR(mode):
+        return "c'est un dossier, pas un fichier"
+    if S_ISFIFO(mode):
+        return "tube nommé, pas un fichier ordinaire"
+    return "périphérique ou fichier spécial, pas un fichier ordinaire"
+
+
 def lire_classeur(chemin: Path, convention: Convention | None = None) -> ClasseurLu:
     """Read one office workbook; never raises on bad content (problems are in ``ClasseurLu.problemes``)."""
     convention = convention or referentiel()
     lu = ClasseurLu(chemin=Path(chemin))
     try:
         stat = os.stat(lu.chemin)
+        if not S_ISREG(stat.st_mode):
+            # A named pipe or a device would block the first read forever: never opened.
+            lu.signaler("type-fichier-inconnu", detail=_nature_speciale(stat.st_mode))
+            return lu
         lu.taille = stat.st_size
         lu.modifie = dt.datetime.fromtimestamp(stat.st_mtime)
         lu.empreinte = empreinte(lu.chemin)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from rse_xl.cellules import decouper_reference, depuis_a1, lettres_colonne
+from rse_xl.cellules import colonne_lettres, decouper_reference, depuis_a1, lettres_colonne
 
 # Limits against zip bombs: what a real office workbook never reaches.
 TAILLE_DECOMPRESSEE_MAX = 1_000_000_000  # 1 GB for the whole package
@@ -28,6 +28,10 @@ RATIO_MAX = 250  # uncompressed / compressed, per member larger than 50 MB
 SEUIL_RATIO = 50_000_000
 MEMBRES_MAX = 10_000
 TAILLE_EN_MEMOIRE = 64_000_000  # bytes of a file read at once; bigger ones are read member by member
+# The fast reader allocates the whole rectangle from the first to the last cell of a sheet (or of a table),
+# about 50 bytes a cell, and aborts the process when that fails: one value typed in XFD1048576 is 512 GiB.
+# Ten million cells (Excel's million rows on ten columns, ~0.5 GB) is far beyond what the layout holds.
+CELLULES_MAX = 10_000_000
 
 
 class Nature(StrEnum):
@@ -74,6 +78,65 @@ def nature_fichier(chemin: Path) -> Nature:
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
+def _millions(cellules: int) -> str:
+    return f"soit {cellules / 1e6:,.0f} millions de cellules".replace(",", " ")
+
+
+def _rectangle(ref: bytes) -> tuple[int, str]:
+    """Cells of a range ``A1:XFD1048576`` and its far corner; (0, "") when it is not one."""
+    m = re.fullmatch(rb"\$?([A-Za-z]{1,7})\$?(\d{1,9})(?::\$?([A-Za-z]{1,7})\$?(\d{1,9}))?", ref.strip())
+    if m is None:
+        return 0, ""
+    c1, l1 = lettres_colonne(m.group(1).decode()), int(m.group(2))
+    c2, l2 = (lettres_colonne(m.group(3).decode()), int(m.group(4))) if m.group(3) else (c1, l1)
+    cellules = (abs(c2 - c1) + 1) * (abs(l2 - l1) + 1)
+    return cellules, f"{colonne_lettres(max(c1, c2))}{max(l1, l2)}"
+
+
+def _etendue_dimension(xml: bytes) -> tuple[int, str]:
+    m = _DIMENSION.search(xml, 0, 4096) or _DIMENSION.search(xml)
+    return _rectangle(m.group(1)) if m else (0, "")
+
+
+def etendue_feuille(xml: bytes) -> tuple[int, str]:
+    """Cells of the rectangle the fast reader allocates for a sheet (first to last cell holding something),
+    and its far corner: (0, "") when it is surely small.
+
+    The usual sheet is told in two searches of the XML: no cell beyond column Z or row 99 999, every cell
+    tag placed by its ``r``. Anything else is walked tag by tag as the reader does (a cell without ``r``
+    follows the previous one; a row without ``r`` follows the previous row).
+    """
+    if _REF_LOINTAINE.search(xml) is None and _C_INHABITUELLE.search(xml) is None:
+        return 0, ""
+    ligne = col = 0
+    lmin = cmin = 1 << 62
+    lmax = cmax = -1
+    for m in _JETON.finditer(xml):
+        fermant, nom, attrs, vide = m.groups()
+        if nom == b"row":
+            if fermant or vide:
+                ligne, col = ligne + 1, 0
+            else:
+                r = _REF_ATTR.search(attrs)
+                if r is not None and r.group(2):
+                    ligne = int(r.group(2)) - 1
+            continue
+        if fermant:
+            continue
+        r = _REF_ATTR.search(attrs)
+        if r is not None and r.group(1) and r.group(2):
+            lc, cc = int(r.group(2)) - 1, lettres_colonne(r.group(1).decode())
+        else:
+            lc, cc = ligne, col
+        col = cc + 1
+        if vide:
+            continue  # an empty cell tag holds nothing: the reader skips it
+        lmin, lmax, cmin, cmax = min(lmin, lc), max(lmax, lc), min(cmin, cc), max(cmax, cc)
+    if lmax < 0:
+        return 0, ""
+    return (lmax - lmin + 1) * (cmax - cmin + 1), f"{colonne_lettres(cmax)}{lmax + 1}"
+
+
 class PaquetError(Exception):
     """The package cannot be read; ``code`` is the check code to report."""
 
@@ -93,6 +156,15 @@ _CELL_ERR = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', 
 _CELL_F = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b")
 _V = re.compile(rb"<(?:\w+:)?v>([^<]*)</")
 _REF = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
+# A cell beyond column Z or row 99 999: only then can a sheet reach CELLULES_MAX (26 × 99 999 cannot).
+_REF_LOINTAINE = re.compile(rb'<c r="(?:[A-Z]{2,}\d+|[A-Z]\d{6,})"')
+# A cell tag the fast scan cannot place: no ``r`` first, a namespace prefix, an empty tag.
+_C_INHABITUELLE = re.compile(rb'<\w+:c[\s/>]|<c(?:[>/]|\s+(?!r="))')
+_JETON = re.compile(rb"<(/?)(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
+_REF_ATTR = re.compile(rb'\br\s*=\s*"([A-Za-z]*)(\d*)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"')
+_TABLE_REF = re.compile(rb'<(?:\w+:)?table\b[^>]*?\bref="([^"]*)"')
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 # The usual shape of a workbook-scope name, read without the general attribute parser.
 _NOM_SIMPLE = re.compile(rb' name="([^"&]*)"')
 # One cell target of a defined name: 'Sheet'!$D$12 or Sheet!D12.
@@ -187,6 +259,7 @@ class Paquet:
     _zip: zipfile.ZipFile | None = None
     _octets: bytes | None = field(default=None, repr=False)
     _par_nom: dict[str, Feuille] = field(default_factory=dict, repr=False)
+    _feuilles_lues: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @classmethod
     def ouvrir(cls, chemin: Path) -> Paquet:
@@ -218,7 +291,9 @@ class Paquet:
             paquet = cls(
                 chemin, Nature.XLSM if macros else Nature.XLSX, macros=macros, _zip=z, _octets=octets
             )
+            paquet._refuser_dtd(infos)
             paquet._lire_classeur()
+            paquet._borner_etendues(infos)
             return paquet
         except PaquetError:
             z.close()
@@ -232,9 +307,49 @@ class Paquet:
             self._zip.close()
             self._zip = None
         self._octets = None
+        self._feuilles_lues.clear()
+
+    def _refuser_dtd(self, infos: list[zipfile.ZipInfo]) -> None:
+        """A DTD (``<!DOCTYPE``, ``<!ENTITY``) has no place in OOXML and is how XML bombs and external
+        entities get in: the file is refused before any parser (ours, the fast reader, openpyxl) sees it."""
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")) and _DTD.search(self.lire(info.filename)):
+                raise PaquetError(
+                    "fichier-illisible", f"déclaration DOCTYPE dans {info.filename}, refusée par sécurité"
+                )
+
+    def _borner_etendues(self, infos: list[zipfile.ZipInfo]) -> None:
+        """Refuse a sheet or table whose rectangle of cells the fast reader could not allocate (see CELLULES_MAX)."""
+        for f in self.feuilles:
+            if not f.chemin or not f.chemin.startswith("xl/worksheets/"):
+                continue
+            try:
+                xml = self.lire(f.chemin)
+            except KeyError:
+                continue
+            self._feuilles_lues[f.chemin] = xml
+            for cellules, coin in (etendue_feuille(xml), _etendue_dimension(xml)):
+                if cellules > CELLULES_MAX:
+                    raise PaquetError(
+                        "classeur-demesure",
+                        f"l'onglet « {f.nom} » s'étend jusqu'à la cellule {coin}, {_millions(cellules)}",
+                    )
+        for info in infos:
+            if info.filename.startswith("xl/tables/") and info.filename.endswith(".xml"):
+                m = _TABLE_REF.search(self.lire(info.filename))
+                cellules, coin = _rectangle(m.group(1)) if m else (0, "")
+                if cellules > CELLULES_MAX:
+                    nom = posixpath.basename(info.filename)
+                    raise PaquetError(
+                        "classeur-demesure",
+                        f"un tableau ({nom}) s'étend jusqu'à la cellule {coin}, {_millions(cellules)}",
+                    )
 
     def lire(self, membre: str) -> bytes:
         assert self._zip is not None
+        lue = self._feuilles_lues.get(membre)
+        if lue is not None:
+            return lue
         info = self._zip.getinfo(membre)
         octets = self._octets
         # A deflated member inflated straight from the file's bytes; anything unusual (or wrong) goes
