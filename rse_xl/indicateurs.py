@@ -592,6 +592,9 @@ def en_dict(r: Resultat) -> dict[str, Any]:
         "exclu": r.exclu,
         "motif": r.motif,
         "offices": r.offices,
+        "offices_total": r.offices_total,
+        "couverture": r.couverture,
+        "hors_total": dict(r.hors_total),
         "details": dict(r.details),
         "sources": dict(r.sources),
     }
