@@ -1913,7 +1913,9 @@ def ecrire_demo(
     chemins = []
     for office in offices if offices is not None else conv.offices:
         chemin = Path(dossier) / nom_fichier_modele(office)
-        saisie = generer_saisie(office, graine=graine, echelle=echelle, anomalies=anomalies, incomplet=incomplet)
+        saisie = generer_saisie(
+            office, graine=graine, echelle=echelle, anomalies=anomalies, incomplet=incomplet
+        )
         ecrire_classeur(chemin, office, saisie, conv)
         if incomplet and office.code == ONGLET_RENOMME[0]:
             renommer_onglet(chemin, ONGLET_RENOMME[1], ONGLET_RENOMME[2])

@@ -377,7 +377,9 @@ def _evolution_inter(
     r.evolution = v2 - v1
     r.tendance = _tendance(action, r.evolution)
     r.details["evolution_offices"] = float(len(communs))
-    _ajouter_motif(r, "évolution calculée sur les offices présents les deux années : " + ", ".join(sorted(communs)))
+    _ajouter_motif(
+        r, "évolution calculée sur les offices présents les deux années : " + ", ".join(sorted(communs))
+    )
 
 
 def _agregat(action: Action, offices: list[Resultat]) -> float | None:
@@ -464,7 +466,8 @@ def _inter(
             _valeurs_inter(r, action, [o for o in offices if _chiffre(kind, o)])
         r.offices = len(renseignes)
         r.statut = _statut_jalons(offices)
-        return r, renseignes
+        # The offices a later year is compared with: those with a step state, or a value for a numeric kind.
+        return r, renseignes if kind is TypeIndicateur.JALON else [o for o in offices if _chiffre(kind, o)]
     chiffres = [o for o in offices if _chiffre(kind, o)]
     # A target of the offices together is the sum (or weighted mean) of theirs, unless the convention sets
     # it for them together (a joint target) or sets none (the union of 6.1).

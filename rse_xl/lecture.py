@@ -319,7 +319,8 @@ class _Lecteur:
         """Error cells of a sheet (and formula cells of fiche sheets), scanned once."""
         if onglet not in self.erreurs:
             self.erreurs[onglet], self.formules[onglet] = self.paquet.cellules_speciales(
-                onglet, formules=onglet in self.onglets_fiches or (onglet[:1] == "F" and onglet[1:3].isdigit())
+                onglet,
+                formules=onglet in self.onglets_fiches or (onglet[:1] == "F" and onglet[1:3].isdigit()),
             )
         return self.erreurs[onglet]
 
@@ -732,7 +733,9 @@ class _Lecteur:
             lignes.append(ligne)
         lu.registres[spec.registre] = lignes
 
-    def _sous_le_tableau(self, spec: SpecRegistre, onglet: str, fin: int, debut_col: int, fin_col: int) -> None:
+    def _sous_le_tableau(
+        self, spec: SpecRegistre, onglet: str, fin: int, debut_col: int, fin_col: int
+    ) -> None:
         """Rows typed right under a register table, outside it (LibreOffice does not extend a table when one
         types below it): not counted, but never silent."""
         derniere = self.paquet.derniere_ligne(onglet)

@@ -297,8 +297,8 @@ class _Constructeur:
                 "4. La colonne verte « Selon les registres » se calcule toute seule à partir des registres. La colonne "
                 "« Contrôle » signale un écart entre votre réalisé et les registres : corrigez l'un ou l'autre. Un "
                 "registre ne fait foi pour une année que s'il a au moins une ligne datée de cette année (une date, "
-                "ou l'année dans « Données annuelles » ; pour les véhicules et les équipements, une ligne en service "
-                "dans l'année) : sinon, c'est votre réalisé saisi qui est retenu.",
+                "ou l'année dans « Données annuelles » ; pour les véhicules, les équipements et les opérations, une "
+                "ligne en service ou en chantier dans l'année) : sinon, c'est votre réalisé saisi qui est retenu.",
                 st.texte,
             ),
             ("", st.texte),

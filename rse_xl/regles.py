@@ -697,11 +697,12 @@ REGLES: dict[str, Regle] = {
 }
 
 
-# Registers that describe a stock (a fleet, equipment in service): a row in service during the year is a row
-# of that year too, even with no date in it.
+# Registers whose rows last (a fleet, equipment in service, works under way): a row in progress during the
+# year is a row of that year too, even with no date in it.
 PERIODES_EN_SERVICE = {
     Registre.VEHICULES: ("date_entree", "date_sortie"),
     Registre.EQUIPEMENTS: ("date_service", "date_retrait"),
+    Registre.OPERATIONS: ("date_lancement", "date_livraison"),
 }
 
 
@@ -709,7 +710,8 @@ def tenu_pour(registre: Registre, lignes: Sequence[Ligne], annee: int) -> bool:
     """Is the register kept for this year: at least one row dated in it (any date column, or its « Année »)?
 
     A register is the source of a year's figure only then; otherwise the value typed in the fiche stands
-    (README, « Registre ou saisie »). For the fleet and the equipment, a row in service during the year counts.
+    (README, « Registre ou saisie »). For the fleet, the equipment and the works, a row in service (under way)
+    during the year counts.
     """
     for col in REGISTRES[registre].colonnes:
         if col.type is TypeColonne.DATE and _de_l_annee(lignes, col.cle, annee):

@@ -606,7 +606,9 @@ class _Redacteur:
             ws.write_string(entete_groupe, c, nom, fmt)
             for j, titre in enumerate(("Réalisé", "Cible", "Atteinte", "Statut")):
                 ws.write_string(entete, c + j, titre, self.entete)
-        ws.merge_range(entete_groupe, couverture, entete, couverture, "Offices couverts (inter-offices)", self.entete)
+        ws.merge_range(
+            entete_groupe, couverture, entete, couverture, "Offices couverts (inter-offices)", self.entete
+        )
         ligne = premiere
         for fiche in self.conv.fiches:
             ws.set_row(ligne, 18)
@@ -786,9 +788,9 @@ class _Redacteur:
     def _sans_atteinte(self, fiche: Fiche) -> str:
         """Why a fiche has no inter-office achievement in the chosen year: no target, no value, or steps."""
         resultats = [self.conso.resultat(INTER, a.code, self.annee) for a in fiche.actions]
-        if all(r is None or r.mesure is Mesure.JALON or r.statut is Statut.NON_RENSEIGNE for r in resultats) and any(
-            r is not None and r.mesure is Mesure.JALON for r in resultats
-        ):
+        if all(
+            r is None or r.mesure is Mesure.JALON or r.statut is Statut.NON_RENSEIGNE for r in resultats
+        ) and any(r is not None and r.mesure is Mesure.JALON for r in resultats):
             return "étapes"
         if any(r is not None and r.statut is Statut.SANS_OBJECTIF for r in resultats):
             return "sans objectif"

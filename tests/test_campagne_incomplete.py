@@ -75,7 +75,9 @@ def test_onglet_renomme(campagne, conso: Consolidation) -> None:
     flotte = [
         v
         for v in s["BMH"].registres[Registre.VEHICULES]
-        if v["type"] in MOTORISES and v["date_entree"] < fin and (v.get("date_sortie") is None or v["date_sortie"] >= fin)
+        if v["type"] in MOTORISES
+        and v["date_entree"] < fin
+        and (v.get("date_sortie") is None or v["date_sortie"] >= fin)
     ]
     electriques = sum(v["energie"] == "Électrique" for v in flotte)
     bmh = r(conso, "BMH", "F12.A1")

@@ -83,11 +83,12 @@ ARC = Saisie(
         n("F15.A1", 2026, Champ.CIBLE): 400,
         n("F01.A1", 2026, Champ.CIBLE): 2,
         n("F03.A3", 2026, Champ.CIBLE): 0.5,
+        n("F12.A2", 2026, Champ.CIBLE): 0.05,
     },
     registres={
         Registre.DONNEES_ANNUELLES: [
-            {"annee": 2025, "locataires_sondes": 300},
-            {"annee": 2026, "locataires_sondes": 420},
+            {"annee": 2025, "locataires_sondes": 300, "bilan_total": 1000.0, "bilan_deplacements": 100.0},
+            {"annee": 2026, "locataires_sondes": 420, "bilan_total": 1000.0, "bilan_deplacements": 90.0},
         ],
         Registre.JOURNAL: [journal("F01.A1", D26 + dt.timedelta(days=k)) for k in range(3)],
         Registre.MARCHES: [marche(D26, 50_000, True), marche(D26, 60_000, True)],
@@ -109,11 +110,12 @@ BMH = Saisie(
         # The Journal is kept for 2026 only: the typed 2025 value stands.
         n("F01.A1", 2025, Champ.REALISE): 5,
         n("F01.A1", 2025, Champ.CIBLE): 4,
+        n("F12.A2", 2026, Champ.CIBLE): 0.05,
     },
     registres={
         Registre.DONNEES_ANNUELLES: [
-            {"annee": 2025, "locataires_sondes": 250},
-            {"annee": 2026, "locataires_sondes": 500},
+            {"annee": 2025, "locataires_sondes": 250, "bilan_total": 1000.0, "bilan_deplacements": 200.0},
+            {"annee": 2026, "locataires_sondes": 500, "bilan_total": 1000.0, "bilan_deplacements": 180.0},
         ],
         Registre.JOURNAL: [journal("F01.A1", D26), journal("F01.A1", D26)],
         Registre.MARCHES: [marche(D26, 60_000, True)] + [marche(D26, 45_000 + k, False) for k in range(3)],
@@ -131,7 +133,9 @@ NMH = Saisie(
         n("F01.A1", 2026, Champ.CIBLE): 1,
     },
     registres={
-        Registre.DONNEES_ANNUELLES: [{"annee": 2025, "locataires_sondes": 440}],
+        Registre.DONNEES_ANNUELLES: [
+            {"annee": 2025, "locataires_sondes": 440, "bilan_total": 1000.0, "bilan_deplacements": 50.0}
+        ],
         Registre.JOURNAL: [journal("F01.A1", D26)],
     },
 )
@@ -185,6 +189,31 @@ def test_une_regle_pour_tous_les_types(conso: Consolidation) -> None:
     assert taux.hors_total == {"BMH": "sans objectif", "NMH": "non renseigné"}
     assert compte.couverture == "Incomplet : 2 offices sur 3"
     assert taux.couverture == "Incomplet : 1 office sur 3"
+
+
+def test_reference_2025_sur_les_memes_offices(conso: Consolidation) -> None:
+    """12.2: NMH has no 2026 figure, so its 2025 share stays out of the baseline too."""
+    inter = r(conso, INTER, "F12.A2")
+    assert inter.realise == pytest.approx((90 + 180) / 2000)
+    assert inter.cible == pytest.approx(0.05)
+    reference = (100 + 200) / 2000  # ARC and BMH; with NMH it would be 350 / 3000
+    assert inter.atteinte == pytest.approx((reference - 0.135) / reference / 0.05)
+    assert inter.statut is Statut.ATTEINT
+
+
+def test_registre_tenu_par_une_ligne_en_cours(tmp_path: Path) -> None:
+    """Works launched in 2024 and delivered in 2027 keep the Opérations register for 2026 (no date in it)."""
+    operation = {
+        **rehabilitation("OP-L", 30, "E", "C", M2021, M2021, 250, 120),
+        "date_lancement": dt.date(2024, 9, 1),
+        "date_livraison": dt.date(2027, 3, 1),
+        "logements_repos": 2,
+    }
+    chemin = tmp_path / "arc.xlsx"
+    ecrire_classeur(chemin, trouver_office(CONV, "ARC"), Saisie(registres={Registre.OPERATIONS: [operation]}))
+    conso = consolider([chemin], annee=2026, aujourdhui=AUJOURDHUI)
+    arc = r(conso, "ARC", "F11.A2")  # rehabilitations under way with rest dwellings
+    assert (arc.realise, arc.origine) == (1, Origine.REGISTRES)
 
 
 def test_evolution_sans_office_commun_aux_deux_annees(conso: Consolidation) -> None:
@@ -272,9 +301,13 @@ def _graphe_de(chemin: Path, onglet: str) -> str:
         feuille = re.search(rf'Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels)
         assert feuille is not None
         nom = feuille.group(1).rsplit("/", 1)[-1]
-        dessin = re.search(r'Target="\.\./drawings/([^"]+)"', z.read(f"xl/worksheets/_rels/{nom}.rels").decode())
+        dessin = re.search(
+            r'Target="\.\./drawings/([^"]+)"', z.read(f"xl/worksheets/_rels/{nom}.rels").decode()
+        )
         assert dessin is not None
-        graphe = re.search(r'Target="\.\./charts/([^"]+)"', z.read(f"xl/drawings/_rels/{dessin.group(1)}.rels").decode())
+        graphe = re.search(
+            r'Target="\.\./charts/([^"]+)"', z.read(f"xl/drawings/_rels/{dessin.group(1)}.rels").decode()
+        )
         assert graphe is not None
         return z.read(f"xl/charts/{graphe.group(1)}").decode()
 
@@ -327,7 +360,9 @@ def test_lignes_sous_le_tableau_signalees(tmp_path: Path) -> None:
     lignes = [journal("F01.A1", D26)]
     sous = [journal("F01.A1", D26 + dt.timedelta(days=k)) for k in range(1, 4)]
     chemin = tmp_path / "arc.xlsx"
-    ecrire_classeur(chemin, office, Saisie(registres={Registre.JOURNAL: lignes}, sous_tableaux={Registre.JOURNAL: sous}))
+    ecrire_classeur(
+        chemin, office, Saisie(registres={Registre.JOURNAL: lignes}, sous_tableaux={Registre.JOURNAL: sous})
+    )
     lu = lire_classeur(chemin, CONV)
     (p,) = [p for p in lu.problemes if p.code == "lignes-hors-tableau"]
     # Header on row 4, one row and 200 empty rows in the table: the rows under it are 206 to 208.
@@ -382,7 +417,9 @@ def test_montant_saisi_en_texte_dans_un_registre(tmp_path: Path) -> None:
 def test_date_identite_apres_la_reference(tmp_path: Path, jour: dt.date, signale: bool) -> None:
     chemin = tmp_path / "arc.xlsx"
     ecrire_classeur(chemin, trouver_office(CONV, "ARC"), Saisie(valeurs={"ID_DATE": jour}))
-    problemes = [p for p in valider([chemin], CONV, AUJOURDHUI).rapport.problemes if p.code == "date-maj-future"]
+    problemes = [
+        p for p in valider([chemin], CONV, AUJOURDHUI).rapport.problemes if p.code == "date-maj-future"
+    ]
     assert len(problemes) == signale
     if signale:
         assert problemes[0].onglet == "Identité" and "01/12/2026" in problemes[0].message
@@ -413,7 +450,11 @@ def test_critere_environnemental_obligatoire(
 
 def test_date_du_critere_environnemental_est_un_reglage(tmp_path: Path) -> None:
     conv = CONV.model_copy(
-        update={"parametres": CONV.parametres.model_copy(update={"date_critere_environnemental": dt.date(2026, 1, 1)})}
+        update={
+            "parametres": CONV.parametres.model_copy(
+                update={"date_critere_environnemental": dt.date(2026, 1, 1)}
+            )
+        }
     )
     chemin = tmp_path / "arc.xlsx"
     marches = [marche(dt.date(2026, 3, 1), 30_000, False, criteres_env=False)]
