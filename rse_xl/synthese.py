@@ -1452,6 +1452,12 @@ class _Redacteur:
             "Inter-offices : les trois offices ensemble selon la règle de chaque indicateur — somme des nombres, "
             "rapport des sommes pour un taux (jamais la moyenne des taux), éléments communs comptés une fois, "
             "nombre d'offices ayant franchi une étape.",
+            "Données partielles : un chiffre inter-offices ne couvre que les offices qui ont un réalisé et, quand "
+            "la cible est la leur, une cible ; réalisé, cible et atteinte portent sur ces mêmes offices, "
+            "l'évolution sur les offices présents les deux années. La colonne « Offices couverts » de la "
+            "synthèse dit « Incomplet : 2 offices sur 3 » et la remarque nomme les offices hors du total.",
+            "Un registre ne fait foi pour une année que s'il a au moins une ligne datée de cette année ; sinon "
+            "la valeur saisie est retenue (remarque de la fiche, colonne « Origine » de l'onglet Données).",
             "Une année où la convention fixe une étape (jalon) est jugée sur l'état de l'étape : « Réalisé » = "
             "atteint ; non réalisé à la fin de son année = en retard.",
             "Dans les onglets de fiche, la flèche ↗ ouvre le classeur de l'office sur la cellule d'origine (les "

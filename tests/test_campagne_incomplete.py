@@ -130,3 +130,23 @@ def test_dossier_par_defaut_n_ecrase_pas_la_demo(tmp_path: Path, monkeypatch: py
         "RSE_2025-2027_NMH.xlsx",
     ]
     assert not (tmp_path / "workbooks").exists()
+
+
+def test_resume_de_la_commande(campagne, tmp_path: Path) -> None:
+    """NMH has filled nothing of 2026 (no step, no value, no register row of 2026): all 36 actions are partial."""
+    dossier, _ = campagne
+    resultat = CliRunner().invoke(
+        app,
+        [
+            "consolider",
+            str(dossier),
+            "--annee",
+            "2026",
+            "--date-reference",
+            "2026-11-30",
+            "-o",
+            str(tmp_path / "s.xlsx"),
+        ],
+    )
+    assert resultat.exit_code == 0, resultat.output
+    assert "36 indicateur(s) inter-offices incomplet(s)" in resultat.output

@@ -348,6 +348,7 @@ def test_onglet_renomme_lu_par_les_noms(tmp_path: Path) -> None:
     conso = consolider([chemin], annee=2026, aujourdhui=AUJOURDHUI)
     codes = [p.code for p in conso.rapport.problemes]
     assert "onglet-manquant" not in codes and "nom-manquant" not in codes
+    assert "formule-ecrasee" not in codes  # the live formulas of the renamed sheet are still seen as such
     (renomme,) = [p for p in conso.rapport.problemes if p.code == "onglet-renomme"]
     assert renomme.gravite.value == "avertissement" and renomme.onglet == "F12 Mobilité durable"
     bmh = r(conso, "BMH", "F12.A1")
