@@ -169,6 +169,13 @@ def resume_consolidation(console: Console, conso: object, sorties: Sequence[Path
             "  Inter-offices : " + ", ".join(f"{n} {s.value.lower()}" for s, n in compte.items() if n),
             highlight=False,
         )
+        incomplets = sum(1 for r in inter if r.offices < r.offices_total)
+        if incomplets:
+            console.print(
+                f"  [yellow]{incomplets} indicateur(s) inter-offices incomplet(s)[/] : ils ne couvrent pas tous "
+                "les offices (colonne « Offices couverts » de la synthèse).",
+                highlight=False,
+            )
     couleur = "green" if conso.rapport.valide else "red"
     console.print(
         f"  [{couleur}]{stats['erreurs']} erreur(s)[/], {stats['avertissements']} avertissement(s) "

@@ -392,11 +392,21 @@ def cmd_demo(
         typer.Option("--graine", metavar="N", help="Graine du tirage (mêmes données pour la même graine)."),
     ] = 0,
     ecraser: Ecraser = False,
+    incomplet: Annotated[
+        bool,
+        typer.Option(
+            "--incomplet",
+            help="Campagne incomplète : un office en retard, un onglet renommé, des lignes sous un tableau, "
+            "un DPE changé par la seule méthode (dossier par défaut : campagne_incomplete).",
+        ),
+    ] = False,
 ) -> None:
     """Écrire trois classeurs d'office remplis de données plausibles, pour essayer l'outil."""
     from rse_xl.demo import ecrire_demo
 
-    for chemin in ecrire_demo(dossier, graine=graine, ecraser=ecraser):
+    if incomplet and dossier == Path("workbooks"):
+        dossier = Path("campagne_incomplete")  # never over the shipped demo workbooks
+    for chemin in ecrire_demo(dossier, graine=graine, incomplet=incomplet, ecraser=ecraser):
         console.print(f"Classeur de démonstration écrit : {chemin.resolve()}")
 
 

@@ -113,6 +113,7 @@ class Consolidation:
                         "valeur": float(valeur),
                         "unite": u,
                         "statut": r.statut.value,
+                        "couverture": r.couverture or "",
                         "origine": r.origine.value if r.origine else "",
                         "exclu": r.exclu,
                         "fichier_source": fichier.fichier if fichier else "",

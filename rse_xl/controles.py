@@ -157,6 +157,14 @@ CONTROLES: tuple[Controle, ...] = (
         {"onglet": "F03 Relation fournisseurs"},
     ),
     Controle(
+        "onglet-renomme",
+        A,
+        "Onglet renommé",
+        "L'onglet « {attendu} » a été renommé « {onglet} » : ses saisies sont lues par leurs noms définis, rien "
+        "n'est perdu. Rendez-lui son nom d'origine pour que les autres outils le retrouvent.",
+        {"attendu": "F12 Mobilité durable", "onglet": "F12 Mobilité"},
+    ),
+    Controle(
         "tableau-manquant",
         E,
         "Tableau manquant",
@@ -326,6 +334,33 @@ CONTROLES: tuple[Controle, ...] = (
         {"valeur": "15/12/2027", "aujourdhui": "30/11/2026"},
     ),
     Controle(
+        "critere-environnemental-obligatoire",
+        A,
+        "Critère environnemental obligatoire",
+        "Marché lancé le {valeur} sans critère environnemental : depuis le {depuis}, toute consultation lancée "
+        "doit comporter au moins un critère d'attribution prenant en compte les caractéristiques "
+        "environnementales de l'offre (code de la commande publique, art. L. 2152-7, modifié par l'art. 35 de "
+        "la loi n° 2021-1104 du 22 août 2021 « Climat et résilience » ; décret n° 2022-767 du 2 mai 2022). "
+        "Vérifiez le marché, ou corrigez « Critères environnementaux ».",
+        {"valeur": "02/09/2026", "depuis": "21/08/2026"},
+    ),
+    Controle(
+        "lignes-hors-tableau",
+        A,
+        "Lignes saisies sous le tableau",
+        "{nombre} ligne(s) saisie(s) sous le tableau « {table} » ({lignes}) : hors du tableau (LibreOffice ne "
+        "l'agrandit pas quand on écrit dessous) et ne sont pas comptées. Agrandissez le tableau pour les y "
+        "inclure (poignée en bas à droite du tableau, ou Création de tableau > Redimensionner le tableau).",
+        {"nombre": "2", "table": "tJournal", "lignes": "lignes 205 à 206"},
+    ),
+    Controle(
+        "date-maj-future",
+        A,
+        "Date de mise à jour future",
+        "La date de mise à jour {valeur} est après la date de référence ({aujourdhui}) : vérifiez-la (jj/mm/aaaa).",
+        {"valeur": "15/12/2026", "aujourdhui": "30/11/2026"},
+    ),
+    Controle(
         "dates-incoherentes",
         E,
         "Dates dans le désordre",
@@ -435,6 +470,16 @@ CONTROLES: tuple[Controle, ...] = (
         "Le réalisé saisi ({valeur}) diffère de la valeur calculée depuis les registres ({calcule}) : corrigez "
         "le réalisé ou complétez le registre « {registre} ». La valeur des registres est retenue.",
         {"valeur": "12", "calcule": "10", "registre": "Journal des actions"},
+    ),
+    Controle(
+        "registre-non-tenu",
+        A,
+        "Registre non tenu pour l'année",
+        "Le réalisé saisi ({valeur}) diffère de la valeur calculée depuis le registre « {registre} » "
+        "({calcule}), mais ce registre n'a aucune ligne datée de {annee} : il n'est pas tenu pour cette année et "
+        "la valeur saisie est retenue. Complétez le registre pour {annee} si vous le tenez, sinon laissez le "
+        "réalisé saisi.",
+        {"valeur": "5", "calcule": "0", "registre": "Journal des actions", "annee": "2025"},
     ),
     Controle(
         "valeur-manquante",

@@ -22,6 +22,10 @@ _NOMBRE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 _DATE_FR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Units typed after a number: amounts (« 85 000 € », « 45 000 € HT ») and hours (« 1 234 h »).
+_UNITE = re.compile(
+    r"^(.*?\d)[\s\u00a0\u202f\u2009\u2007]*(€\s*HT|€|EUR|euros?|HT|h|heures?)\.?$", re.IGNORECASE
+)
 
 VRAI = {"oui", "o", "x", "vrai", "true", "1", "yes", "y", "✓", "✔"}
 FAUX = {"non", "n", "faux", "false", "0", "no", ""}
@@ -80,9 +84,16 @@ def en_nombre(brut: Any) -> Lu:
         return Lu(brut)
     if isinstance(brut, str):
         x = texte_nombre(brut)
-        if x is None:
+        if x is not None:
+            return Lu(x, note=f"« {brut.strip()} » (texte) lu comme le nombre {_fr(x)}")
+        m = _UNITE.match(brut.strip())
+        x = texte_nombre(m.group(1)) if m else None
+        if m is None or x is None:
             return Lu(code="type-invalide")
-        return Lu(x, note=f"« {brut.strip()} » (texte) lu comme le nombre {_fr(x)}")
+        unite = " ".join(m.group(2).split())
+        return Lu(
+            x, note=f"« {brut.strip()} » (texte) lu comme le nombre {_fr(x)}, unité « {unite} » ignorée"
+        )
     return Lu(code="type-invalide")
 
 

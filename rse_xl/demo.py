@@ -1742,6 +1742,108 @@ def _anomalies_fiches(conv: Convention, code: str, valeurs: dict[str, Any], anne
         valeurs.pop(_nom(conv, "F07.A2", 2025, Champ.JUSTIFICATIF), None)
 
 
+# --- « Campagne incomplète » --------------------------------------------------------------------------------
+# What a real campaign looks like before the deadline: one office late, a fiche sheet renamed, rows typed
+# under a table in LibreOffice, and a DPE class changed by the 2026 method alone.
+
+OFFICE_EN_RETARD = "NMH"  # has filled nothing of the current year yet
+ONGLET_RENOMME = ("BMH", "F12 Mobilité", "F12 Mobilité durable")  # office, sheet, the name it was given
+LIGNES_SOUS_TABLEAU = (  # ARC: typed under the Journal table, outside it
+    {
+        "date": dt.date(2026, 10, 6),
+        "action": "F01.A1",
+        "intitule": "Stand éco-gestes eau à la fête de quartier",
+        "type": "Sensibilisation",
+        "public": "Locataires",
+        "participants": 40,
+    },
+    {
+        "date": dt.date(2026, 10, 20),
+        "action": "F01.A1",
+        "intitule": "Atelier kits hydro-économes",
+        "type": "Atelier",
+        "public": "Locataires",
+        "participants": 12,
+    },
+)
+OPERATION_METHODE_SEULE: Ligne = {  # ARC: E (DPE 2021) → D (DPE 2026) without works on energy use
+    "reference": "OP-ARC-METHODE",
+    "nom": "Résidence des Tilleuls — rénovation des parties communes",
+    "type": "Réhabilitation",
+    "logements": 24,
+    "date_lancement": dt.date(2025, 3, 3),
+    "date_livraison": dt.date(2026, 6, 30),
+    "dpe_avant": "E",
+    "dpe_apres": "D",
+    "methode_avant": METHODES_DPE[0],
+    "methode_apres": METHODES_DPE[1],
+    "conso_avant": 262.0,
+    "conso_apres": 262.0,
+    "biosource": False,
+    "date_pemd": None,
+    "logements_repos": None,
+}
+
+
+def _de_l_annee_ou_apres(ligne: Ligne, annee: int) -> bool:
+    """Does a register row hold a date (or a year) of ``annee`` or later?"""
+    for v in ligne.values():
+        if isinstance(v, dt.date) and v.year >= annee:
+            return True
+    return isinstance(ligne.get("annee"), int) and ligne["annee"] >= annee
+
+
+def _incomplet_registres(code: str, registres: dict[Registre, list[Ligne]], annee_courante: int) -> None:
+    if code == OFFICE_EN_RETARD:
+        for registre, lignes in registres.items():
+            registres[registre] = [r for r in lignes if not _de_l_annee_ou_apres(r, annee_courante)]
+    elif code == "ARC":
+        registres[Registre.OPERATIONS].append(dict(OPERATION_METHODE_SEULE))
+
+
+def _incomplet_fiches(conv: Convention, code: str, valeurs: dict[str, Any], annee_courante: int) -> None:
+    if code != OFFICE_EN_RETARD:
+        return
+    for fiche in conv.fiches:
+        for action in fiche.actions:
+            for annee in ANNEES:
+                if annee >= annee_courante:
+                    for champ in champs_action(action):
+                        valeurs.pop(nom_defini(action, annee, champ), None)
+    valeurs["ID_ETAT"] = "Brouillon"
+
+
+def renommer_onglet(chemin: Path, ancien: str, nouveau: str) -> None:
+    """Rename a sheet of a written workbook as Excel does: its name, and every reference to it (defined names,
+    links), nothing else. For demos and tests of what staff do to their workbook."""
+    import zipfile
+
+    from rse_xl.fichiers import ecriture_atomique
+
+    def xml(texte: str) -> str:
+        return texte.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+    def cite(nom: str) -> str:
+        return xml("'" + nom.replace("'", "''") + "'!")
+
+    remplacements = tuple(
+        (a.encode(), b.encode())
+        for a, b in (
+            (f'name="{xml(ancien)}"', f'name="{xml(nouveau)}"'),
+            (cite(ancien), cite(nouveau)),
+            (f"<vt:lpstr>{xml(ancien)}</vt:lpstr>", f"<vt:lpstr>{xml(nouveau)}</vt:lpstr>"),
+        )
+    )
+    with zipfile.ZipFile(chemin) as z:
+        parties = [(info, z.read(info)) for info in z.infolist()]
+    with ecriture_atomique(Path(chemin)) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as sortie:
+        for info, contenu in parties:
+            if info.filename.endswith((".xml", ".rels")):
+                for a, b in remplacements:
+                    contenu = contenu.replace(a, b)
+            sortie.writestr(info, contenu)
+
+
 # --- Entry points ------------------------------------------------------------------------------------------
 
 
@@ -1766,8 +1868,12 @@ def generer_saisie(
     echelle: float = 1.0,
     annee_courante: int = 2026,
     anomalies: bool = True,
+    incomplet: bool = False,
 ) -> Saisie:
-    """A filled workbook's content for one office: registers, fiche values and identity, reproducibly."""
+    """A filled workbook's content for one office: registers, fiche values and identity, reproducibly.
+
+    ``incomplet``: the « campagne incomplète » (one office late, rows under a table, a DPE method change).
+    """
     if not echelle > 0:
         raise EntreeError(f"L'échelle doit être un nombre positif, reçu : {echelle!r}.")
     conv = referentiel()
@@ -1776,11 +1882,18 @@ def generer_saisie(
     registres = _registres(ctx)
     if anomalies:
         _anomalies_registres(office.code, registres)
+    if incomplet:
+        _incomplet_registres(office.code, registres, annee_courante)
     valeurs = _identite(ctx)
     valeurs.update(_fiches(ctx, conv, registres))
     if anomalies:
         _anomalies_fiches(conv, office.code, valeurs, annee_courante)
-    return Saisie(valeurs=valeurs, registres=registres)
+    sous_tableaux: dict[Registre, list[Ligne]] = {}
+    if incomplet:
+        _incomplet_fiches(conv, office.code, valeurs, annee_courante)
+        if office.code == "ARC":
+            sous_tableaux[Registre.JOURNAL] = [dict(r) for r in LIGNES_SOUS_TABLEAU]
+    return Saisie(valeurs=valeurs, registres=registres, sous_tableaux=sous_tableaux)
 
 
 def ecrire_demo(
@@ -1791,13 +1904,21 @@ def ecrire_demo(
     offices: Sequence[Office] | None = None,
     anomalies: bool = True,
     ecraser: bool = False,
+    incomplet: bool = False,
 ) -> list[Path]:
-    """Write one demo workbook per office in ``dossier`` (by default the three of the convention)."""
+    """Write one demo workbook per office in ``dossier`` (by default the three of the convention).
+
+    ``incomplet``: the « campagne incomplète » set (see ``generer_saisie``), a fiche sheet renamed besides.
+    """
     conv = referentiel()
     chemins = []
     for office in offices if offices is not None else conv.offices:
         chemin = Path(dossier) / nom_fichier_modele(office)
-        saisie = generer_saisie(office, graine=graine, echelle=echelle, anomalies=anomalies)
+        saisie = generer_saisie(
+            office, graine=graine, echelle=echelle, anomalies=anomalies, incomplet=incomplet
+        )
         ecrire_classeur(chemin, office, saisie, conv, ecraser=ecraser)
+        if incomplet and office.code == ONGLET_RENOMME[0]:
+            renommer_onglet(chemin, ONGLET_RENOMME[1], ONGLET_RENOMME[2])
         chemins.append(chemin)
     return chemins

@@ -30,6 +30,7 @@ COLONNES_DONNEES: tuple[tuple[str, str], ...] = (
     ("valeur", "Valeur"),
     ("unite", "Unité"),
     ("statut", "Statut"),
+    ("couverture", "Couverture"),
     ("origine", "Origine"),
     ("exclu", "Écartée"),
     ("fichier_source", "Fichier source"),

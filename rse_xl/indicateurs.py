@@ -16,10 +16,10 @@ from enum import StrEnum
 from typing import Any
 
 from rse_xl.cellules import nom_onglet
-from rse_xl.layout import ETATS_ETAPE, TYPES_AVEC_RATIO, Champ, a_un_calcul
+from rse_xl.layout import ETATS_ETAPE, REGISTRES, TYPES_AVEC_RATIO, Champ, a_un_calcul
 from rse_xl.lecture import ClasseurLu, ValeurLue
 from rse_xl.referentiel import Action, Convention, Mesure, Registre, Sens, TypeIndicateur
-from rse_xl.regles import Calcul, LignesIndexees, calculer, lignes_valides
+from rse_xl.regles import Calcul, LignesIndexees, calculer, lignes_valides, tenu_pour
 
 INTER = "INTER"  # office code of the inter-office column
 LIBELLE_INTER = "Inter-offices"
@@ -69,9 +69,23 @@ class Resultat:
     commentaire: str | None = None
     justificatif: str | None = None
     offices: int = 0  # inter-office: offices whose figure entered the result
+    offices_total: int = 0  # inter-office: offices consolidated (those the result should cover)
+    hors_total: dict[str, str] = field(default_factory=dict)  # inter-office: office left out → why
     details: dict[str, float] = field(default_factory=dict)
     elements: frozenset[str] = frozenset()
     sources: dict[str, str] = field(default_factory=dict)  # measure → "'F03 X'!F12" for drill-down
+
+    @property
+    def couverture(self) -> str | None:
+        """Inter-office: which share of the offices the figure covers (« Incomplet : 2 offices sur 3 »)."""
+        if self.office != INTER or not self.offices_total:
+            return None
+        n, k = self.offices_total, self.offices
+        if k >= n:
+            return f"Complet : {n} office{'s' if n > 1 else ''} sur {n}"
+        if k == 0:
+            return f"Aucun office renseigné (sur {n})"
+        return f"Incomplet : {k} office{'s' if k > 1 else ''} sur {n}"
 
     @property
     def ecart(self) -> bool:
@@ -241,6 +255,13 @@ def _resultat_office(
             calcul = calculer(action, annee, {registre: lignes}, conv.parametres)
             if calcul is not None and annee > annee_courante and not calcul.lignes:
                 calcul = None  # a year still to come with nothing recorded: not a zero
+            if calcul is not None and not tenu_pour(registre, lignes, annee):
+                # Not a row of that year in the whole register: it is not kept for it, the typed value stands.
+                calcul = None
+                r.motif = (
+                    f"registre « {REGISTRES[registre].onglet} » non tenu pour {annee} (aucune ligne datée de "
+                    f"{annee}) : {'valeur saisie retenue' if saisi is not None else 'aucune valeur retenue'}"
+                )
             if calcul is not None and calcul.valeur is not None:
                 r.realise_registres = float(calcul.valeur)
     if calcul is not None and calcul.valeur is not None:
@@ -300,7 +321,13 @@ def _ratio_saisi(lu: ClasseurLu, code: str, annee: int) -> tuple[float, float] |
 def resultats_inter(
     par_office: Mapping[str, Sequence[Resultat]], convention: Convention, annee_courante: int
 ) -> list[Resultat]:
-    """The offices together, by the consolidation rule of each indicator's kind."""
+    """The offices together, by the consolidation rule of each indicator's kind.
+
+    Partial data, one rule for every kind (README, « Données partielles ») : the figure of a year covers the
+    offices that have a value, and a target when the offices' targets are added up; achieved value and
+    target are taken over those same offices, the others are named in ``hors_total``. The change vs the
+    previous year is taken over the offices covered both years.
+    """
     index: dict[tuple[str, int], list[Resultat]] = defaultdict(list)
     for resultats in par_office.values():
         for r in resultats:
@@ -309,20 +336,61 @@ def resultats_inter(
     for fiche in convention.fiches:
         for action in fiche.actions:
             precedent: Resultat | None = None
-            reference: Resultat | None = None
+            base_precedente: list[Resultat] = []
+            reference: list[Resultat] = []
             for annee in convention.periode:
-                r = _inter(
-                    action, annee, index.get((action.code, annee), []), convention, annee_courante, reference
-                )
+                offices = index.get((action.code, annee), [])
+                r, base = _inter(action, annee, offices, convention, annee_courante, reference)
                 if (
                     action.indicateur.type is TypeIndicateur.PART_REFERENCE
                     and annee == convention.parametres.annee_reference
                 ):
-                    reference = r
-                _evolution(action, r, precedent)
+                    reference = base
+                _evolution_inter(action, r, base, precedent, base_precedente)
                 sortie.append(r)
-                precedent = r
+                precedent, base_precedente = r, base
     return sortie
+
+
+def _evolution_inter(
+    action: Action,
+    r: Resultat,
+    base: list[Resultat],
+    precedent: Resultat | None,
+    base_precedente: list[Resultat],
+) -> None:
+    """Change vs the previous year over the offices covered both years (a late office changes nothing)."""
+    if precedent is None or r.realise is None or precedent.realise is None:
+        return
+    avant = {o.office for o in base_precedente}
+    apres = {o.office for o in base}
+    if avant == apres:
+        _evolution(action, r, precedent)
+        return
+    communs = avant & apres
+    if not communs:
+        return
+    v1 = _agregat(action, [o for o in base_precedente if o.office in communs])
+    v2 = _agregat(action, [o for o in base if o.office in communs])
+    if v1 is None or v2 is None:
+        return
+    r.evolution = v2 - v1
+    r.tendance = _tendance(action, r.evolution)
+    r.details["evolution_offices"] = float(len(communs))
+    _ajouter_motif(
+        r, "évolution calculée sur les offices présents les deux années : " + ", ".join(sorted(communs))
+    )
+
+
+def _agregat(action: Action, offices: list[Resultat]) -> float | None:
+    """The achieved value of these offices together, by the rule of the indicator's kind."""
+    tmp = Resultat(office=INTER, action=action.code, annee=0, mesure=Mesure.VALEUR)
+    _valeurs_inter(tmp, action, offices)
+    return tmp.realise
+
+
+def _ajouter_motif(r: Resultat, texte: str) -> None:
+    r.motif = f"{r.motif} ; {texte}" if r.motif else texte
 
 
 def _statut_jalons(offices: Sequence[Resultat]) -> Statut:
@@ -342,14 +410,32 @@ def _somme(valeurs: Iterable[float | None]) -> float | None:
     return sum(vs) if vs else None
 
 
+def _chiffre(kind: TypeIndicateur, o: Resultat) -> bool:
+    """Does this office's result carry what its kind adds up (a value; numerator and denominator)?"""
+    if kind in TYPES_AVEC_RATIO or kind is TypeIndicateur.MOYENNE_PAR_TYPE:
+        return o.numerateur is not None and bool(o.denominateur)
+    return o.realise is not None
+
+
+def _pourquoi_hors_total(kind: TypeIndicateur, o: Resultat) -> str:
+    if o.realise is not None and not _chiffre(kind, o):
+        return "taux sans numérateur ni dénominateur"
+    if _chiffre(kind, o):
+        return "sans objectif"
+    if o.exclu:
+        return "valeur écartée"
+    return "non renseigné"
+
+
 def _inter(
     action: Action,
     annee: int,
     offices: list[Resultat],
     conv: Convention,
     annee_courante: int,
-    reference: Resultat | None,
-) -> Resultat:
+    reference: list[Resultat],
+) -> tuple[Resultat, list[Resultat]]:
+    """The offices together for one year, and the offices whose figures it covers."""
     ind = action.indicateur
     cible_conv = ind.cibles[annee]
     r = Resultat(
@@ -359,9 +445,9 @@ def _inter(
         mesure=cible_conv.mesure,
         cible_texte=cible_conv.texte,
         origine=Origine.CONSOLIDATION,
+        offices_total=len(offices),
     )
     kind = ind.type
-    avec_valeur = [o for o in offices if o.realise is not None]
     r.exclu = any(o.exclu for o in offices)
     if r.exclu:
         r.motif = "valeur(s) écartée(s) : " + ", ".join(sorted(o.office for o in offices if o.exclu))
@@ -370,38 +456,53 @@ def _inter(
         renseignes = [o for o in offices if o.etape is not None]
         r.details["offices_realise"] = len(faits)
         r.details["offices_renseignes"] = len(renseignes)
-        r.offices = len(renseignes)
         r.etape = f"{len(faits)} / {len(offices)} réalisé" if offices else None
+        r.hors_total = {o.office: "étape non renseignée" for o in offices if o.etape is None}
         if kind is TypeIndicateur.JALON:
             r.realise = float(len(faits)) if offices else None
             r.cible = float(len(offices)) if offices else None
             r.atteinte = (len(faits) / len(offices)) if offices else None
         else:
-            _valeurs_inter(r, action, avec_valeur)
+            _valeurs_inter(r, action, [o for o in offices if _chiffre(kind, o)])
+        r.offices = len(renseignes)
         r.statut = _statut_jalons(offices)
-        return r
-    _valeurs_inter(r, action, avec_valeur)
-    # Targets of the offices together.
-    if ind.commun and cible_conv.valeur_fixe is not None:
-        r.cible = cible_conv.valeur_fixe  # a joint target: the three offices together
-    elif kind is TypeIndicateur.ENSEMBLE_DISTINCT:
-        r.cible = None  # the convention sets no target for the union of the offices' types
+        # The offices a later year is compared with: those with a step state, or a value for a numeric kind.
+        return r, renseignes if kind is TypeIndicateur.JALON else [o for o in offices if _chiffre(kind, o)]
+    chiffres = [o for o in offices if _chiffre(kind, o)]
+    # A target of the offices together is the sum (or weighted mean) of theirs, unless the convention sets
+    # it for them together (a joint target) or sets none (the union of 6.1).
+    cible_commune = ind.commun and cible_conv.valeur_fixe is not None
+    sans_cible = kind is TypeIndicateur.ENSEMBLE_DISTINCT
+    avec_cible = [o for o in chiffres if o.cible is not None]
+    base = chiffres if cible_commune or sans_cible or not avec_cible else avec_cible
+    r.hors_total = {o.office: _pourquoi_hors_total(kind, o) for o in offices if o not in base}
+    if r.hors_total:
+        _ajouter_motif(
+            r,
+            "hors du total inter-offices : "
+            + ", ".join(f"{code} ({raison})" for code, raison in sorted(r.hors_total.items())),
+        )
+    _valeurs_inter(r, action, base)
+    if cible_commune:
+        r.cible = cible_conv.valeur_fixe  # a joint target: the offices together
+    elif sans_cible or not avec_cible:
+        r.cible = None
     elif kind in TYPES_AVEC_RATIO or kind is TypeIndicateur.MOYENNE_PAR_TYPE:
-        poids = [(o.cible, o.denominateur) for o in offices if o.cible is not None and o.denominateur]
-        total = sum(p for _, p in poids)
-        r.cible = sum(c * p for c, p in poids) / total if total else None
+        total = sum(o.denominateur or 0 for o in base)
+        r.cible = sum((o.cible or 0) * (o.denominateur or 0) for o in base) / total if total else None
     else:
-        # The offices whose figure is counted; their targets must all be known to add them up.
-        base = avec_valeur or offices
-        cibles = [o.cible for o in base if o.cible is not None]
-        r.cible = sum(cibles) if base and len(cibles) == len(base) else None
+        r.cible = sum(o.cible or 0 for o in base)
     if r.cible is None:
         r.statut = Statut.SANS_OBJECTIF if r.realise is not None else Statut.NON_RENSEIGNE
-        return r
-    ref = reference.realise if reference is not None else None
+        return r, base
+    ref: float | None = None
+    if kind is TypeIndicateur.PART_REFERENCE:
+        # The baseline of the same offices: a late office is compared with nothing else than itself.
+        codes = {o.office for o in base}
+        ref = _agregat(action, [o for o in reference if o.office in codes])
     r.atteinte = atteinte(action, r.cible, r.realise, ref)
     r.statut = _statut_valeur(r.atteinte, conv)
-    return r
+    return r, base
 
 
 def _valeurs_inter(r: Resultat, action: Action, offices: list[Resultat]) -> None:
@@ -419,16 +520,18 @@ def _valeurs_inter(r: Resultat, action: Action, offices: list[Resultat]) -> None
     elif kind in TYPES_AVEC_RATIO:
         avec_ratio = [o for o in offices if o.numerateur is not None and o.denominateur]
         r.offices = len(avec_ratio)
-        if len(avec_ratio) < len(offices):
-            r.motif = (
-                ((r.motif + " ; ") if r.motif else "")
-                + "offices sans numérateur/dénominateur exclus du ratio : "
-                + ", ".join(o.office for o in offices if o not in avec_ratio)
-            )
         r.numerateur = _somme(o.numerateur for o in avec_ratio)
         r.denominateur = _somme(o.denominateur for o in avec_ratio)
         r.realise = r.numerateur / r.denominateur if r.numerateur is not None and r.denominateur else None
         r.details["moyenne_des_taux_non_retenue"] = sum(o.realise or 0 for o in offices) / len(offices)
+        # 12.1: the share of renewals that were electric, a ratio of sums too.
+        if any("vehicules_entres" in o.details for o in avec_ratio):
+            entres = sum(o.details.get("vehicules_entres", 0) for o in avec_ratio)
+            electriques = sum(o.details.get("vehicules_entres_electriques", 0) for o in avec_ratio)
+            r.details["vehicules_entres"] = entres
+            r.details["vehicules_entres_electriques"] = electriques
+            if entres:
+                r.details["part_renouvellements_electriques"] = electriques / entres
     elif kind is TypeIndicateur.MOYENNE_PAR_TYPE:
         n = _somme(o.denominateur for o in offices)
         total = _somme(o.numerateur for o in offices)
@@ -492,6 +595,9 @@ def en_dict(r: Resultat) -> dict[str, Any]:
         "exclu": r.exclu,
         "motif": r.motif,
         "offices": r.offices,
+        "offices_total": r.offices_total,
+        "couverture": r.couverture,
+        "hors_total": dict(r.hors_total),
         "details": dict(r.details),
         "sources": dict(r.sources),
     }

@@ -52,6 +52,7 @@ from rse_xl.referentiel import (
     ANNEES,
     Action,
     Convention,
+    Fiche,
     Mesure,
     Office,
     Registre,
@@ -300,6 +301,7 @@ class _Lecteur:
         self.formules: dict[str, Container[str]] = {}
         self.fusions: dict[str, list[tuple[int, int, int, int]]] = {}
         self.entrees: dict[str, set[tuple[int, int]]] = {}  # sheet → (row, col) of the inputs read there
+        self.onglets_fiches: set[str] = set()  # the fiche sheets, under the names they have in this file
         self.wb: pc.CalamineWorkbook | None = None
 
     # -- low level ------------------------------------------------------------------------------------------
@@ -336,7 +338,8 @@ class _Lecteur:
         """Error cells of a sheet (and formula cells of fiche sheets), scanned once."""
         if onglet not in self.erreurs:
             self.erreurs[onglet], self.formules[onglet] = self.paquet.cellules_speciales(
-                onglet, formules=onglet[:1] == "F" and onglet[1:3].isdigit()
+                onglet,
+                formules=onglet in self.onglets_fiches or (onglet[:1] == "F" and onglet[1:3].isdigit()),
             )
         return self.erreurs[onglet]
 
@@ -460,13 +463,30 @@ class _Lecteur:
         lu.office_modele = code.valeur if code else None
         self._identite()
         for fiche in self.conv.fiches:
-            if paquet.feuille(fiche.onglet) is None:
+            onglet = self._onglet_fiche(fiche)
+            if onglet is None:
                 lu.signaler("onglet-manquant", onglet=fiche.onglet)
                 continue
             for action in fiche.actions:
                 self._action(action)
-            self._fusions(fiche.onglet)
+            self._fusions(onglet)
         self._registres()
+
+    def _onglet_fiche(self, fiche: Fiche) -> str | None:
+        """The sheet of a fiche: by its name, else where its defined names point (Excel and LibreOffice
+        update them when a sheet is renamed), with a warning."""
+        if self.paquet.feuille(fiche.onglet) is not None:
+            self.onglets_fiches.add(fiche.onglet)
+            return fiche.onglet
+        for action in fiche.actions:
+            for annee in ANNEES:
+                for champ in champs_action(action):
+                    position = self.paquet.position(nom_defini(action, annee, champ))
+                    if position is not None and self.paquet.feuille(position[0]) is not None:
+                        self.onglets_fiches.add(position[0])
+                        self.lu.signaler("onglet-renomme", onglet=position[0], attendu=fiche.onglet)
+                        return position[0]
+        return None
 
     def _identite(self) -> None:
         lu = self.lu
@@ -631,6 +651,7 @@ class _Lecteur:
             return
         debut_ligne, debut_col = table.start
         fin_ligne, fin_col = table.end
+        self._sous_le_tableau(spec, onglet, fin_ligne, debut_col, fin_col)
         donnees: list[list[Any]]
         try:
             donnees = table.to_python()
@@ -731,6 +752,33 @@ class _Lecteur:
             lignes.append(ligne)
         lu.registres[spec.registre] = lignes
 
+    def _sous_le_tableau(
+        self, spec: SpecRegistre, onglet: str, fin: int, debut_col: int, fin_col: int
+    ) -> None:
+        """Rows typed right under a register table, outside it (LibreOffice does not extend a table when one
+        types below it): not counted, but never silent."""
+        derniere = self.paquet.derniere_ligne(onglet)
+        if derniere is not None and derniere <= fin:
+            return  # the sheet's used range ends with the table: nothing below (the usual case, no grid read)
+        grille = self._grille(onglet) or []
+        lignes = [
+            n + 1
+            for n in range(fin + 1, min(len(grille), fin + 1 + LIGNES_SOUS_TABLEAU))
+            if any(not cv.est_vide(x) for x in grille[n][debut_col : fin_col + 1])
+        ]
+        if not lignes:
+            return
+        premiere, derniere_lue = colonne_lettres(debut_col) + str(lignes[0]), colonne_lettres(fin_col)
+        self.lu.signaler(
+            "lignes-hors-tableau",
+            onglet=onglet,
+            cellule=premiere,
+            valeur=f"{premiere}:{derniere_lue}{lignes[-1]}",
+            nombre=str(len(lignes)),
+            table=spec.table,
+            lignes=_plages_lignes(lignes),
+        )
+
     def _erreur_registre(
         self, ligne: LigneRegistre, cle: str, onglet: str, cellule: str, erreurs: dict[str, str]
     ) -> None:
@@ -820,6 +868,21 @@ def _registre_en_bloc(
             compress(bruts, garder),
         )
     )
+
+
+LIGNES_SOUS_TABLEAU = 1000  # rows looked at under a register table for rows typed outside it
+
+
+def _plages_lignes(numeros: Sequence[int]) -> str:
+    """``[205, 206, 207, 210]`` → « lignes 205 à 207, 210 »."""
+    plages: list[list[int]] = []
+    for n in numeros:
+        if plages and n == plages[-1][1] + 1:
+            plages[-1][1] = n
+        else:
+            plages.append([n, n])
+    textes = [f"{a} à {b}" if b > a + 1 else (f"{a}, {b}" if b == a + 1 else str(a)) for a, b in plages]
+    return ("lignes " if len(numeros) > 1 else "ligne ") + ", ".join(textes)
 
 
 _DATETIME = dt.datetime

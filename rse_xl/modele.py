@@ -115,6 +115,8 @@ class Saisie:
 
     valeurs: Mapping[str, Any] = field(default_factory=dict)
     registres: Mapping[Registre, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+    # Rows typed right under a register table, outside it (what LibreOffice leaves: it does not extend tables).
+    sous_tableaux: Mapping[Registre, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -293,7 +295,8 @@ class _Constructeur:
             (
                 "2. Registres (onglets « Marchés », « Opérations », « Véhicules », « Équipements numériques », "
                 "« Journal des actions », « Matériaux réemploi », « Données annuelles ») : une ligne par fait. "
-                "Les indicateurs en sont déduits : saisissez les faits une fois, pas les totaux.",
+                "Les indicateurs en sont déduits : saisissez les faits une fois, pas les totaux. Écrivez dans les "
+                "lignes du tableau : une ligne écrite sous le tableau n'est pas comptée (agrandissez le tableau).",
                 st.texte,
             ),
             (
@@ -304,7 +307,10 @@ class _Constructeur:
             ),
             (
                 "4. La colonne verte « Selon les registres » se calcule toute seule à partir des registres. La colonne "
-                "« Contrôle » signale un écart entre votre réalisé et les registres : corrigez l'un ou l'autre.",
+                "« Contrôle » signale un écart entre votre réalisé et les registres : corrigez l'un ou l'autre. Un "
+                "registre ne fait foi pour une année que s'il a au moins une ligne datée de cette année (une date, "
+                "ou l'année dans « Données annuelles » ; pour les véhicules, les équipements et les opérations, une "
+                "ligne en service ou en chantier dans l'année) : sinon, c'est votre réalisé saisi qui est retenu.",
                 st.texte,
             ),
             ("", st.texte),
@@ -714,6 +720,9 @@ class _Constructeur:
                 valeur = ligne.get(col.cle)
                 fmt = st.fige if spec.lignes_fixes and col.cle == "annee" else self._format_colonne(col)
                 self._ecrire_valeur(ws, debut + 1 + i, j, valeur, fmt)
+        for i, ligne in enumerate(self.saisie.sous_tableaux.get(spec.registre, ())):
+            for j, col in enumerate(spec.colonnes):
+                self._ecrire_valeur(ws, debut + n + 1 + i, j, ligne.get(col.cle), self._format_colonne(col))
         for j, col in enumerate(spec.colonnes):
             if spec.lignes_fixes and col.cle == "annee":
                 continue

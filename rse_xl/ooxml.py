@@ -177,6 +177,7 @@ def _attrs(brut: bytes) -> dict[str, str]:
     }
 
 
+_DIMENSION_DERNIERE_LIGNE = re.compile(rb'<(?:\w+:)?dimension\s+ref="[^"]*?(\d+)"')
 _POSITIONS: dict[str, tuple[str, int, int] | None] = {}
 
 
@@ -405,6 +406,22 @@ class Paquet:
         """(sheet, 0-based row, 0-based col) a defined name points at, when it is one cell."""
         ref = self.noms.get(nom)
         return _position(ref) if ref else None
+
+    def derniere_ligne(self, nom_feuille: str) -> int | None:
+        """0-based last row of the sheet's ``<dimension>`` (its used range), None when it is not stated.
+
+        Only the start of the sheet's XML is inflated: the dimension comes before the cells.
+        """
+        f = self.feuille(nom_feuille)
+        if f is None or not f.chemin or self._zip is None:
+            return None
+        try:
+            with self._zip.open(f.chemin) as flux:
+                debut = flux.read(4096)
+        except (KeyError, OSError, zipfile.BadZipFile, EOFError, zlib.error):
+            return None
+        m = _DIMENSION_DERNIERE_LIGNE.search(debut)
+        return int(m.group(1)) - 1 if m else None
 
     def cellules_speciales(
         self, nom_feuille: str, formules: bool = True

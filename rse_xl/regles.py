@@ -20,6 +20,7 @@ from rse_xl.layout import (
     NOM_SEUIL_MARCHES,
     REGISTRES,
     VEHICULES_MOTORISES,
+    TypeColonne,
 )
 from rse_xl.referentiel import Action, Parametres, Registre
 
@@ -391,7 +392,10 @@ def _operations_dpe(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -
         details["logements_compares"] += n
         gain += n * (CLASSES_DPE.index(avant) - CLASSES_DPE.index(apres))
         if avant in CLASSES_PASSOIRES and apres not in CLASSES_PASSOIRES:
-            sortis += n
+            if methode_seule(r):
+                details["sortis_methode_seule"] += n  # shown apart, never in the headline
+            else:
+                sortis += n
         if r.get("methode_avant") and r.get("methode_apres") and r["methode_avant"] != r["methode_apres"]:
             details["logements_methode_differente"] += n
     if details["logements_compares"]:
@@ -400,13 +404,34 @@ def _operations_dpe(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -
     return Calcul(sortis, details=dict(details), lignes=idx)
 
 
+def methode_seule(r: Ligne) -> bool:
+    """A class change the DPE method alone explains: methods differ, energy use typed and unchanged."""
+    m1, m2 = r.get("methode_avant"), r.get("methode_apres")
+    c1, c2 = r.get("conso_avant"), r.get("conso_apres")
+    return bool(
+        m1
+        and m2
+        and m1 != m2
+        and isinstance(c1, int | float)
+        and isinstance(c2, int | float)
+        and not isinstance(c1, bool)
+        and not isinstance(c2, bool)
+        and c1 == c2
+    )
+
+
 def _operations_dpe_xl(a: Action, y: int) -> str:
     o = Registre.OPERATIONS
+    m1, m2 = _col(o, "methode_avant"), _col(o, "methode_apres")
+    c1, c2 = _col(o, "conso_avant"), _col(o, "conso_apres")
+    # An exit the method alone explains (methods differ, energy use unchanged) is not counted.
+    seule = f'({m1}<>"")*({m2}<>"")*({m1}<>{m2})*ISNUMBER({c1})*ISNUMBER({c2})*({c1}={c2})'
     return (
         f'SUMPRODUCT({_col(o, "logements")}*({_col(o, "type")}="Réhabilitation")'
         f"*{_masque_annee_xl(_col(o, 'date_livraison'), y)}"
         f"*{_ou_xl(_col(o, 'dpe_avant'), CLASSES_PASSOIRES)}"
-        f"*{_ou_xl(_col(o, 'dpe_apres'), CLASSES_DPE[:4])})"
+        f"*{_ou_xl(_col(o, 'dpe_apres'), CLASSES_DPE[:4])}"
+        f"*(1-{seule}))"
     )
 
 
@@ -477,6 +502,8 @@ def _vehicules_electriques(lignes: Sequence[Ligne], a: Action, y: int, p: Parame
     ]
     details: dict[str, float] = {"vehicules_entres": len(entrees)}
     details["vehicules_entres_electriques"] = sum(1 for r in entrees if r.get("energie") == "Électrique")
+    if entrees:  # 12.1, 2026 step: « part de véhicules renouvelés en électrique »
+        details["part_renouvellements_electriques"] = details["vehicules_entres_electriques"] / len(entrees)
     c = _ratio(num, len(idx))
     return Calcul(c.valeur, c.numerateur, c.denominateur, details=details, lignes=tuple(idx))
 
@@ -668,6 +695,41 @@ REGLES: dict[str, Regle] = {
         ),
     )
 }
+
+
+# Registers whose rows last (a fleet, equipment in service, works under way): a row in progress during the
+# year is a row of that year too, even with no date in it.
+PERIODES_EN_SERVICE = {
+    Registre.VEHICULES: ("date_entree", "date_sortie"),
+    Registre.EQUIPEMENTS: ("date_service", "date_retrait"),
+    Registre.OPERATIONS: ("date_lancement", "date_livraison"),
+}
+
+
+def tenu_pour(registre: Registre, lignes: Sequence[Ligne], annee: int) -> bool:
+    """Is the register kept for this year: at least one row dated in it (any date column, or its « Année »)?
+
+    A register is the source of a year's figure only then; otherwise the value typed in the fiche stands
+    (README, « Registre ou saisie »). For the fleet, the equipment and the works, a row in service (under way)
+    during the year counts.
+    """
+    for col in REGISTRES[registre].colonnes:
+        if col.type is TypeColonne.DATE and _de_l_annee(lignes, col.cle, annee):
+            return True
+        if col.type is TypeColonne.ANNEE and _groupe(lignes, "valeur", col.cle, annee):
+            return True
+    periode = PERIODES_EN_SERVICE.get(registre)
+    if periode is not None:
+        debut, fin = periode
+        for r in lignes:
+            entree, sortie = r.get(debut), r.get(fin)
+            if (
+                isinstance(entree, dt.date)
+                and entree < _fin(annee)
+                and (not isinstance(sortie, dt.date) or sortie >= dt.date(annee, 1, 1))
+            ):
+                return True
+    return False
 
 
 def regle_de(action: Action) -> Regle | None:

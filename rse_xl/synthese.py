@@ -66,6 +66,7 @@ BLEU_CLAIR = "#DDEBF7"
 BLEU_PALE = "#F2F7FC"
 GRIS_BORDURE = "#BFBFBF"
 GRIS_TEXTE = "#595959"
+ORANGE = "#C55A11"  # an inter-office figure that covers only some of the offices
 
 # Status → (cell fill, font colour, chart colour).
 COULEURS_STATUT: dict[Statut, tuple[str, str, str]] = {
@@ -564,7 +565,9 @@ class _Redacteur:
         ws.hide_gridlines(2)
         ws.set_tab_color(BLEU)
         n_col = len(self.colonnes)
-        derniere = 3 + 4 * n_col
+        couverture = 4 + 4 * n_col  # after the offices together: which offices their figures cover
+        derniere = couverture
+        ws.set_column(couverture, couverture, 25)
         ws.set_column(0, 0, 5)
         ws.set_column(1, 1, 8)
         ws.set_column(2, 2, 46)
@@ -609,6 +612,9 @@ class _Redacteur:
             ws.write_string(entete_groupe, c, nom, fmt)
             for j, titre in enumerate(("Réalisé", "Cible", "Atteinte", "Statut")):
                 ws.write_string(entete, c + j, titre, self.entete)
+        ws.merge_range(
+            entete_groupe, couverture, entete, couverture, "Offices couverts (inter-offices)", self.entete
+        )
         ligne = premiere
         for fiche in self.conv.fiches:
             ws.set_row(ligne, 18)
@@ -650,6 +656,11 @@ class _Redacteur:
             self._valeur(ws, ligne, c + 1, action, r, "cible", self._formats_valeur(extra))
             self._nombre(ws, ligne, c + 2, r.atteinte if r else None, f(CADRE, extra, num_format="0%"))
             self._texte(ws, ligne, c + 3, r.statut.value if r else None, f(CADRE, extra, align="center"))
+            if code == INTER:
+                texte = r.couverture if r else None
+                incomplet = r is not None and r.offices < r.offices_total
+                fmt = f(CADRE, text_wrap=True, bold=incomplet, font_color=ORANGE if incomplet else GRIS_TEXTE)
+                self._texte(ws, ligne, 4 + 4 * len(self.colonnes), texte, fmt)
 
     def _tableau_de_bord(self, ws: Worksheet, ligne: int) -> None:
         """Two native charts, each fed by a small table on the sheet (chart series reference cells)."""
@@ -721,8 +732,10 @@ class _Redacteur:
                 if (r := self.conso.resultat(INTER, a.code, annee)) is not None and r.atteinte is not None
             ]
             moyenne = sum(valeurs) / len(valeurs) if valeurs else None
-            # Short names (« F03 Relation fournisseurs ») keep the chart's category axis readable.
-            ws.write_string(t2 + 1 + i, 2, fiche.onglet, self.cellule)
+            # Short names (« F03 Relation fournisseurs ») keep the chart's category axis readable; a fiche with
+            # no achievement says why its bar is empty.
+            categorie = fiche.onglet if valeurs else f"{fiche.onglet} ({self._sans_atteinte(fiche)})"
+            ws.write_string(t2 + 1 + i, 2, categorie, self.cellule)
             self._nombre(ws, t2 + 1 + i, 3, moyenne, self.pourcent)
             ws.write_number(t2 + 1 + i, 4, len(valeurs), self.entier)
             statut = Statut.NON_RENSEIGNE
@@ -737,6 +750,14 @@ class _Redacteur:
                 )
             points.append({"fill": {"color": COULEURS_STATUT[statut][2]}})
         fin_b = t2 + len(self.conv.fiches)
+        ws.write_string(
+            fin_b + 1,
+            2,
+            "Une fiche sans barre n'a aucune action chiffrée cette année : « sans objectif » quand des réalisés "
+            "n'ont pas de cible, « non renseigné » quand il n'y a pas de réalisé, « étapes » quand l'année est "
+            "jugée sur l'état des étapes.",
+            self.sous_titre,
+        )
         self._barres(ws, t2 + 1, fin_b, 3)
         barres = self.wb.add_chart({"type": "bar"})
         barres.add_series(
@@ -769,6 +790,17 @@ class _Redacteur:
         barres.set_size({"width": 620, "height": 440})
         barres.set_chartarea({"border": {"none": True}})
         ws.insert_chart(t2, 9, barres, {"x_offset": 10, "y_offset": 0})
+
+    def _sans_atteinte(self, fiche: Fiche) -> str:
+        """Why a fiche has no inter-office achievement in the chosen year: no target, no value, or steps."""
+        resultats = [self.conso.resultat(INTER, a.code, self.annee) for a in fiche.actions]
+        if all(
+            r is None or r.mesure is Mesure.JALON or r.statut is Statut.NON_RENSEIGNE for r in resultats
+        ) and any(r is not None and r.mesure is Mesure.JALON for r in resultats):
+            return "étapes"
+        if any(r is not None and r.statut is Statut.SANS_OBJECTIF for r in resultats):
+            return "sans objectif"
+        return "non renseigné"
 
     # -- fiche sheets -----------------------------------------------------------------------------------------
 
@@ -815,10 +847,18 @@ class _Redacteur:
             for j, a in enumerate(actions):
                 ws.write_string(t, 2 + j, a.code, self.entete)
             for i, (code, libelle) in enumerate(self.colonnes):
-                ws.write_string(t + 1 + i, 1, libelle, f(CADRE, bold=code == INTER))
-                for j, a in enumerate(actions):
-                    r = self.conso.resultat(code, a.code, annee)
-                    self._nombre(ws, t + 1 + i, 2 + j, r.atteinte if r else None, self.pourcent)
+                atteintes = [
+                    r.atteinte if (r := self.conso.resultat(code, a.code, annee)) is not None else None
+                    for a in actions
+                ]
+                renseigne = any(x is not None for x in atteintes)
+                # A column with no achievement at all is not drawn: its row says so instead of an empty legend.
+                texte = libelle if renseigne else f"{libelle} (non renseigné)"
+                ws.write_string(t + 1 + i, 1, texte, f(CADRE, bold=code == INTER))
+                for j, x in enumerate(atteintes):
+                    self._nombre(ws, t + 1 + i, 2 + j, x, self.pourcent)
+                if not renseigne:
+                    continue
                 couleur = COULEUR_INTER if code == INTER else COULEURS_COLONNES[i % len(COULEURS_COLONNES)]
                 graphe.add_series(
                     {
@@ -930,8 +970,13 @@ class _Redacteur:
                 self._texte(ws, r_ligne, 5, r.statut.value if r else None, fl.centre)
                 tendance = TENDANCES.get(r.tendance or "", r.tendance) if r else None
                 self._texte(ws, r_ligne, 6, tendance, fl.simple)
-                for col, champ in ((7, "cible"), (8, "realise")):
-                    self._source(ws, r_ligne, col, code, action, r, champ, fl)
+                if code == INTER and r is not None and r.offices < r.offices_total:
+                    # Which offices the figures of the offices together cover, where the sources would be.
+                    ws.merge_range(r_ligne, 7, r_ligne, 8, "", fl.simple)
+                    self._texte(ws, r_ligne, 7, r.couverture, fl.simple)
+                else:
+                    for col, champ in ((7, "cible"), (8, "realise")):
+                        self._source(ws, r_ligne, col, code, action, r, champ, fl)
                 r_ligne += 1
         self._barres(ws, e + 1, r_ligne - 1, 4)
         # Follow-up: step, comment, evidence, remarks.
@@ -1139,7 +1184,7 @@ class _Redacteur:
         ws = self.ws[ONGLET_DONNEES]
         ws.set_tab_color("#7F7F7F")
         lignes = lignes_donnees(self.conso)
-        largeurs = (24, 11, 7, 9, 7, 24, 12, 14, 14, 13, 9, 28, 22)
+        largeurs = (24, 11, 7, 9, 7, 24, 12, 14, 14, 24, 13, 9, 28, 22)
         for col, largeur in enumerate(largeurs):
             ws.set_column(col, col, largeur)
         titres = [titre for _, titre in COLONNES_DONNEES]
@@ -1157,7 +1202,7 @@ class _Redacteur:
         )
         # No number format (General): Excel shows 12 and 0,4567 as they are, with no trailing separator.
         brut = self.f(valign="bottom")
-        # The bulk of the workbook (rows × 13 cells): bound methods and exact-type tests, no helper per cell.
+        # The bulk of the workbook (rows × 14 cells): bound methods and exact-type tests, no helper per cell.
         texte, nombre, vide = ws.write_string, ws.write_number, ws.write_blank
         colonnes = list(enumerate(titres))
         for i, ligne in enumerate(lignes, start=1):
@@ -1419,6 +1464,12 @@ class _Redacteur:
             "Inter-offices : les trois offices ensemble selon la règle de chaque indicateur — somme des nombres, "
             "rapport des sommes pour un taux (jamais la moyenne des taux), éléments communs comptés une fois, "
             "nombre d'offices ayant franchi une étape.",
+            "Données partielles : un chiffre inter-offices ne couvre que les offices qui ont un réalisé et, quand "
+            "la cible est la leur, une cible ; réalisé, cible et atteinte portent sur ces mêmes offices, "
+            "l'évolution sur les offices présents les deux années. La colonne « Offices couverts » de la "
+            "synthèse dit « Incomplet : 2 offices sur 3 » et la remarque nomme les offices hors du total.",
+            "Un registre ne fait foi pour une année que s'il a au moins une ligne datée de cette année ; sinon "
+            "la valeur saisie est retenue (remarque de la fiche, colonne « Origine » de l'onglet Données).",
             "Une année où la convention fixe une étape (jalon) est jugée sur l'état de l'étape : « Réalisé » = "
             "atteint ; non réalisé à la fin de son année = en retard.",
             "Dans les onglets de fiche, la flèche ↗ ouvre le classeur de l'office sur la cellule d'origine (les "
@@ -1462,6 +1513,17 @@ def _remarques(action: Action, r: Resultat) -> str | None:
         )
     if pct and r.numerateur is not None and r.denominateur:
         morceaux.append(f"Ratio : {_fr(r.numerateur)} / {_fr(r.denominateur)}")
+    if r.details.get("vehicules_entres"):
+        morceaux.append(
+            f"Renouvellements : {_fr(r.details.get('vehicules_entres_electriques', 0))} électrique(s) sur "
+            f"{_fr(r.details['vehicules_entres'])} véhicule(s) entré(s) "
+            f"({_fr(r.details.get('part_renouvellements_electriques', 0), True)})"
+        )
+    if r.details.get("sortis_methode_seule"):
+        morceaux.append(
+            f"{_fr(r.details['sortis_methode_seule'])} logement(s) sorti(s) de E/F/G par le seul changement de "
+            "méthode DPE (consommation inchangée) : non comptés"
+        )
     if r.office == INTER and r.details.get("somme_des_offices") not in (None, r.realise):
         morceaux.append(
             f"Somme des offices : {_fr(r.details['somme_des_offices'])} (éléments communs comptés une fois)"

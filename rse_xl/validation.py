@@ -46,7 +46,7 @@ from rse_xl.referentiel import (
     empreinte_referentiel,
     referentiel,
 )
-from rse_xl.regles import LignesIndexees, calculer, lignes_valides
+from rse_xl.regles import LignesIndexees, calculer, lignes_valides, tenu_pour
 from rse_xl.tolerances import concordent
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -238,11 +238,11 @@ def _doublons(classeurs: Iterable[ClasseurLu]) -> None:
 
 def valider_classeur(lu: ClasseurLu, convention: Convention, aujourdhui: dt.date) -> None:
     """Add to ``lu.problemes`` every check beyond single cells; mark excluded rows and values."""
-    _identite(lu, convention)
+    _identite(lu, convention, aujourdhui)
     for spec in REGISTRES.values():
         lignes = lu.registres.get(spec.registre, [])
-        for i in _lignes_a_controler(lignes, spec.registre, aujourdhui):
-            _ligne(lu, spec.registre, lignes[i], aujourdhui)
+        for i in _lignes_a_controler(lignes, spec.registre, aujourdhui, convention):
+            _ligne(lu, spec.registre, lignes[i], aujourdhui, convention)
     _donnees_annuelles(lu)
     valides: dict[Registre, LignesIndexees] = {}  # rows are all checked: take the valid ones once
     for fiche in convention.fiches:
@@ -251,7 +251,7 @@ def valider_classeur(lu: ClasseurLu, convention: Convention, aujourdhui: dt.date
                 _action_annee(lu, action, annee, convention, aujourdhui, valides)
 
 
-def _identite(lu: ClasseurLu, convention: Convention) -> None:
+def _identite(lu: ClasseurLu, convention: Convention, aujourdhui: dt.date) -> None:
     from rse_xl.layout import IDENTITE
 
     for champ in IDENTITE:
@@ -264,6 +264,15 @@ def _identite(lu: ClasseurLu, convention: Convention) -> None:
     if email and email.renseignee and not _EMAIL.match(str(email.valeur)):
         lu.signaler(
             "email-invalide", onglet=email.onglet, cellule=email.cellule, valeur=cv.decrire(email.brut)
+        )
+    date = lu.identite.get("ID_DATE")
+    if date and isinstance(date.valeur, dt.date) and date.valeur > aujourdhui:
+        lu.signaler(
+            "date-maj-future",
+            onglet=date.onglet,
+            cellule=date.cellule,
+            valeur=f"{date.valeur:%d/%m/%Y}",
+            aujourdhui=f"{aujourdhui:%d/%m/%Y}",
         )
     etat = lu.identite.get("ID_ETAT")
     if etat and etat.renseignee and cv.cle_liste(str(etat.valeur)) == "brouillon":
@@ -306,7 +315,10 @@ _COLONNES_CONTROLEES: dict[Registre, tuple[tuple[str, str, bool, int], ...]] = {
 
 
 def _lignes_a_controler(
-    lignes: Sequence[LigneRegistre], registre: Registre, aujourdhui: dt.date
+    lignes: Sequence[LigneRegistre],
+    registre: Registre,
+    aujourdhui: dt.date,
+    convention: Convention | None = None,
 ) -> Iterable[int]:
     """Indexes of the rows ``_ligne`` could report on or exclude, in order: the others need not be visited.
 
@@ -351,6 +363,9 @@ def _lignes_a_controler(
         )
     if registre is Registre.OPERATIONS:
         suspectes.update(i for i, v in enumerate(valeurs) if _operation_a_signaler(v))
+    if registre is Registre.MARCHES and convention is not None:
+        depuis = convention.parametres.date_critere_environnemental
+        suspectes.update(i for i, v in enumerate(valeurs) if _sans_critere_obligatoire(v, depuis))
     if registre is Registre.JOURNAL:
         suspectes.update(
             i for i, v in enumerate(valeurs) if v.get("action") == "F07.A1" and not v.get("illustration")
@@ -369,7 +384,19 @@ def _operation_a_signaler(v: dict[str, Any]) -> bool:
     return bool(v.get("type") == "Réhabilitation" and v.get("date_livraison") and avant and not apres)
 
 
-def _ligne(lu: ClasseurLu, registre: Registre, ligne: LigneRegistre, aujourdhui: dt.date) -> None:
+def _sans_critere_obligatoire(v: dict[str, Any], depuis: dt.date) -> bool:
+    """A contract launched once the environmental award criterion is compulsory, without one."""
+    lancement = v.get("date_lancement")
+    return isinstance(lancement, dt.date) and lancement >= depuis and v.get("criteres_env") is False
+
+
+def _ligne(
+    lu: ClasseurLu,
+    registre: Registre,
+    ligne: LigneRegistre,
+    aujourdhui: dt.date,
+    convention: Convention | None = None,
+) -> None:
     spec = REGISTRES[registre]
     onglet = spec.onglet
     v = ligne.valeurs
@@ -413,6 +440,15 @@ def _ligne(lu: ClasseurLu, registre: Registre, ligne: LigneRegistre, aujourdhui:
             )
     if registre is Registre.OPERATIONS:
         _operation(lu, ligne, signaler)
+    if registre is Registre.MARCHES and convention is not None:
+        depuis = convention.parametres.date_critere_environnemental
+        if _sans_critere_obligatoire(v, depuis):
+            signaler(
+                "critere-environnemental-obligatoire",
+                "criteres_env",
+                valeur=f"{v['date_lancement']:%d/%m/%Y}",
+                depuis=f"{depuis:%d/%m/%Y}",
+            )
     if registre is Registre.JOURNAL and v.get("action") == "F07.A1" and not v.get("illustration"):
         signaler(
             "ligne-a-completer",
@@ -514,8 +550,9 @@ def _action_annee(
                 and calcul.valeur is not None
                 and not concordent(action, realise.valeur, calcul.valeur)
             ):
+                tenu = tenu_pour(regle, lignes, annee)
                 lu.signaler(
-                    "ecart-registre",
+                    "ecart-registre" if tenu else "registre-non-tenu",
                     onglet=realise.onglet,
                     cellule=realise.cellule,
                     valeur=_afficher(ind.type, realise.valeur),

@@ -28,7 +28,8 @@ def recalcule(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     soffice_ou_skip()
     office = trouver_office(CONV, request.param)
     dossier = tmp_path_factory.mktemp(f"lo_{office.code}")
-    saisie = generer_saisie(office, graine=7, anomalies=False)
+    # ARC's « campagne incomplète » adds an exit from E/F/G by the DPE method alone (not counted by 2.2).
+    saisie = generer_saisie(office, graine=7, anomalies=False, incomplet=office.code == "ARC")
     source = dossier / "source.xlsx"
     ecrire_classeur(source, office, saisie)
     sortie = convertir(source, "xlsx:Calc MS Excel 2007 XML", dossier / "calc", timeout=180, recalculer=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 
@@ -208,6 +209,14 @@ class Parametres(_Model):
     )
     annee_reference: int = Field(
         default=2025, description="Année de référence de 12.2 (« diminution de X % »)."
+    )
+    date_critere_environnemental: dt.date = Field(
+        default=dt.date(2026, 8, 21),
+        description=(
+            "Date à partir de laquelle toute consultation lancée comporte au moins un critère d'attribution "
+            "environnemental (code de la commande publique, art. L. 2152-7 ; loi n° 2021-1104, art. 35 ; "
+            "décret n° 2022-767)."
+        ),
     )
     seuils_statut: SeuilsStatut = SeuilsStatut()
 
