@@ -11,6 +11,7 @@ from rich.console import Console
 
 from rse_xl.cellules import cle_cellule, nom_onglet
 from rse_xl.controles import CATALOGUE, Gravite, Probleme, Rapport
+from rse_xl.fichiers import texte_chemin
 from rse_xl.lecture import ClasseurLu
 
 
@@ -102,7 +103,7 @@ def afficher_rapport(
 
     Both follow the order of the summary's Contrôles sheet: errors first, then by sheet and cell.
     """
-    par_fichier = {str(c.chemin): c for c in classeurs}
+    par_fichier = {texte_chemin(c.chemin): c for c in classeurs}
     groupes: dict[str, list[Probleme]] = defaultdict(list)
     for p in rapport.problemes:
         groupes[p.fichier].append(p)

@@ -10,6 +10,7 @@ from typing import Any
 
 from rse_xl import __version__
 from rse_xl.controles import Gravite, Rapport
+from rse_xl.fichiers import texte_chemin
 from rse_xl.indicateurs import INTER, LIBELLE_INTER, Resultat, resultats_inter, resultats_office
 from rse_xl.lecture import ClasseurLu
 from rse_xl.memoire import collecteur_suspendu
@@ -231,7 +232,7 @@ def _info(c: ClasseurLu, retenu: bool) -> InfoFichier:
 
     date = c.identite.get("ID_DATE")
     return InfoFichier(
-        chemin=str(c.chemin),
+        chemin=texte_chemin(c.chemin),
         fichier=c.fichier,
         taille=c.taille,
         empreinte=c.empreinte,

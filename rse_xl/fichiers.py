@@ -49,7 +49,9 @@ def ecriture_atomique(
     try:
         dossier.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FichierError(f"Impossible de créer le dossier « {affiche(dossier)} » : {raison(exc)}.") from exc
+        raise FichierError(
+            f"Impossible de créer le dossier « {texte_chemin(dossier)} » : {raison(exc)}."
+        ) from exc
     nettoyer_temporaires(dossier)
     fd, nom = tempfile.mkstemp(
         prefix=f"{PREFIXE_TEMPORAIRE}{chemin.stem}.", suffix=SUFFIXE_TEMPORAIRE, dir=dossier
@@ -67,7 +69,7 @@ def ecriture_atomique(
             os.replace(tmp, chemin)
         except PermissionError as exc:
             raise FichierError(
-                f"Le fichier « {affiche(chemin)} » est ouvert ou verrouillé par un autre programme (Excel ?). "
+                f"Le fichier « {texte_chemin(chemin)} » est ouvert ou verrouillé par un autre programme (Excel ?). "
                 "Fermez-le puis relancez : rien n'a été perdu."
             ) from exc
     finally:
@@ -241,7 +243,7 @@ def verifier_cible(
     for entree in entrees:
         if _meme_fichier(chemin, Path(entree)):
             raise FichierError(
-                f"« {affiche(chemin)} » est l'un des classeurs lus : la sortie le remplacerait. "
+                f"« {texte_chemin(chemin)} » est l'un des classeurs lus : la sortie le remplacerait. "
                 "Choisissez un autre nom ou un autre dossier pour la sortie (option -o)."
             )
     verifier_non_ouvert(chemin)
@@ -250,23 +252,25 @@ def verifier_cible(
     try:
         st = chemin.stat()
     except OSError as exc:
-        raise FichierError(f"« {affiche(chemin)} » est inaccessible ({raison(exc)}).") from exc
+        raise FichierError(f"« {texte_chemin(chemin)} » est inaccessible ({raison(exc)}).") from exc
     if stat.S_ISDIR(st.st_mode):
         raise FichierError(
-            f"« {affiche(chemin)} » est un dossier : indiquez un nom de fichier pour la sortie."
+            f"« {texte_chemin(chemin)} » est un dossier : indiquez un nom de fichier pour la sortie."
         )
     if not stat.S_ISREG(st.st_mode):
-        raise FichierError(f"« {affiche(chemin)} » n'est pas un fichier ordinaire : choisissez un autre nom.")
+        raise FichierError(
+            f"« {texte_chemin(chemin)} » n'est pas un fichier ordinaire : choisissez un autre nom."
+        )
     # Mode bits, not os.access: root may write anything, and Excel refuses a read-only file all the same.
     if not st.st_mode & 0o222:
         raise FichierError(
-            f"« {affiche(chemin)} » est en lecture seule : rse-xl ne le remplace pas. Choisissez un autre nom, "
+            f"« {texte_chemin(chemin)} » est en lecture seule : rse-xl ne le remplace pas. Choisissez un autre nom, "
             "ou retirez l'attribut lecture seule (Propriétés du fichier) si vous voulez vraiment le remplacer."
         )
     marque = lire_marque(chemin)
     if marque.nature == NATURE_OFFICE and not marque.intact:
         raise FichierError(
-            f"« {affiche(chemin)} » est le classeur d'un office, rempli : rse-xl ne le remplace jamais. "
+            f"« {texte_chemin(chemin)} » est le classeur d'un office, rempli : rse-xl ne le remplace jamais. "
             "Choisissez un autre nom pour la sortie."
         )
     if ecraser:
@@ -283,14 +287,21 @@ def verifier_cible(
     else:
         quoi = "un fichier que rse-xl n'a pas écrit"
     raise FichierError(
-        f"« {affiche(chemin)} » existe et c'est {quoi} : rse-xl ne le remplace pas. Choisissez un autre nom, "
+        f"« {texte_chemin(chemin)} » existe et c'est {quoi} : rse-xl ne le remplace pas. Choisissez un autre nom, "
         "ou ajoutez --ecraser pour le remplacer (l'ancien est gardé en .bak quand c'est un classeur)."
     )
 
 
-def affiche(chemin: Path | str) -> str:
-    """A path as text a person can read and any terminal or file can take (undecodable bytes shown as �)."""
-    return str(chemin).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+def texte_chemin(chemin: Path | str) -> str:
+    """A path as text that can be printed and written anywhere (console, workbook, CSV, JSON).
+
+    On Linux a file name is bytes: one that is not UTF-8 (``caf\\xe9.xlsx``) reaches Python with surrogate
+    escapes, which no encoder takes; each such byte is shown as U+FFFD, as a file manager does.
+    """
+    texte = os.fspath(chemin)
+    if texte.isascii():
+        return texte
+    return texte.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def verifier_non_ouvert(chemin: Path) -> None:

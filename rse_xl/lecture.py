@@ -8,6 +8,7 @@ value that could not be read is kept as ``None`` with ``valide=False``. The file
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import os
 from collections.abc import Callable, Container, Sequence
@@ -24,7 +25,7 @@ import python_calamine as pc
 from rse_xl import conversion as cv
 from rse_xl.cellules import a1, colonne_lettres, depuis_a1
 from rse_xl.controles import Gravite, Probleme, probleme
-from rse_xl.fichiers import empreinte, raison
+from rse_xl.fichiers import empreinte, raison, texte_chemin
 from rse_xl.layout import (
     CHAMP_CALCULE,
     CLASSES_DPE,
@@ -180,14 +181,14 @@ class ClasseurLu:
 
     @property
     def fichier(self) -> str:
-        return self.chemin.name
+        return texte_chemin(self.chemin.name)
 
     @property
     def office_code(self) -> str | None:
         return self.office.code if self.office else None
 
     def signaler(self, code: str, **kw: Any) -> Probleme:
-        p = probleme(code, fichier=str(self.chemin), office=self.office_code, **kw)
+        p = probleme(code, fichier=texte_chemin(self.chemin), office=self.office_code, **kw)
         self.problemes.append(p)
         return p
 
@@ -308,7 +309,12 @@ class _Lecteur:
 
     def _ouvrir(self) -> bool:
         try:
-            self.wb = pc.CalamineWorkbook.from_path(str(self.lu.chemin), load_tables=True)
+            if texte_chemin(self.lu.chemin) != str(self.lu.chemin):
+                # a file name that is not UTF-8 cannot be handed to the fast reader; its bytes can
+                with open(self.lu.chemin, "rb") as f:
+                    self.wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(f.read()), load_tables=True)
+            else:
+                self.wb = pc.CalamineWorkbook.from_path(str(self.lu.chemin), load_tables=True)
         except pc.PasswordError:
             self.lu.signaler("fichier-protege")
             return False

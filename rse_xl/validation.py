@@ -18,6 +18,7 @@ from typing import Any
 
 from rse_xl import conversion as cv
 from rse_xl.controles import Rapport
+from rse_xl.fichiers import texte_chemin
 from rse_xl.layout import (
     CLASSES_DPE,
     DATE_MAX,
@@ -144,7 +145,7 @@ def valider_lot(
                         fait(chemin, _traiter(chemin, convention, aujourdhui, apres))
     classeurs = [lu for lu, _ in faits]
     _doublons(classeurs)
-    rapport = Rapport(fichiers=[str(c.chemin) for c in classeurs])
+    rapport = Rapport(fichiers=[texte_chemin(c.chemin) for c in classeurs])
     for c in classeurs:
         rapport.ajouter(c.problemes)
     return Validation(rapport, classeurs), [extra for _, extra in faits]

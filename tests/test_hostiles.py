@@ -186,3 +186,26 @@ def test_tube_nomme_jamais_ouvert(bons: list[Path], tmp_path: Path) -> None:
     from rse_xl.fichiers import collecter_classeurs
 
     assert [p.name for p in collecter_classeurs([dossier])] == ["ARC.xlsx"]
+
+
+def test_nom_de_fichier_non_utf8(tmp_path: Path) -> None:
+    """A file name of Latin-1 bytes is read, and shown with U+FFFD in the report, the synthesis and JSON."""
+    from typer.testing import CliRunner
+
+    from rse_xl.cli import app
+
+    dossier = os.fsencode(tmp_path / "entrees")
+    os.mkdir(dossier)
+    nom = os.path.join(dossier, b"caf\xe9_ARC.xlsx")
+    shutil.copy(RACINE / "workbooks" / "RSE_2025-2027_ARC.xlsx", nom)
+    sortie = tmp_path / "synthese.xlsx"
+    fini = CliRunner().invoke(app, ["consolider", os.fsdecode(dossier), "-o", str(sortie)])
+    assert fini.exit_code in (0, 1), fini.output
+    assert sortie.exists()
+    with zipfile.ZipFile(sortie) as z:
+        textes = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+    assert "caf\ufffd_ARC.xlsx".encode() in textes
+    fini = CliRunner().invoke(app, ["valider", os.fsdecode(dossier), "--json"])
+    rapport = json.loads(fini.output)
+    assert [Path(f).name for f in rapport["fichiers"]] == ["caf\ufffd_ARC.xlsx"]
+    assert not [p for p in rapport["problemes"] if p["code"].startswith("fichier")]
