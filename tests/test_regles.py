@@ -347,7 +347,11 @@ def test_flotte_au_31_decembre() -> None:
     assert c.lignes == (0, 3, 4, 7, 8)
     assert (c.numerateur, c.denominateur) == (2, 5)
     # Renewals of the year: entries from 01/01 to 31/12, motorised vehicles only.
-    assert c.details == {"vehicules_entres": 2, "vehicules_entres_electriques": 1}
+    assert c.details == {
+        "vehicules_entres": 2,
+        "vehicules_entres_electriques": 1,
+        "part_renouvellements_electriques": 0.5,  # 1 electric of the 2 renewals (#12)
+    }
     assert calc("F12.A1", [vehicule(LENDEMAIN)]).valeur is None
 
 

@@ -159,11 +159,15 @@ def test_inter_somme_des_cibles_au_seuil() -> None:
     assert inter.office == INTER
     assert (inter.cible, inter.realise, inter.offices) == (10, 8, 2)
     assert inter.atteinte == pytest.approx(0.8) and inter.statut is Statut.EN_BONNE_VOIE
-    par_office["BMH"] = [_office("BMH", "F01.A1", None, 3)]  # a target unknown: no sum of targets
+    # BMH's target unknown: target and achieved over the offices that have both (#12), ARC alone here,
+    # 5 / 6 = 83 % « En bonne voie », and the line says BMH is left out.
+    par_office["BMH"] = [_office("BMH", "F01.A1", None, 3)]
     (inter,) = [
         r for r in resultats_inter(par_office, CONV, 2026) if r.action == "F01.A1" and r.annee == 2026
     ]
-    assert inter.cible is None and inter.statut is Statut.SANS_OBJECTIF
+    assert (inter.cible, inter.realise, inter.offices) == (6, 5, 1)
+    assert inter.hors_total == {"BMH": "sans objectif"}
+    assert inter.statut is Statut.EN_BONNE_VOIE
 
 
 def test_inter_taux_cible_ponderee() -> None:
