@@ -198,9 +198,12 @@ def cmd_valider(
 
     conv = _convention(parametres)
     aujourdhui = _date(date_reference)
-    chemins = collecter_classeurs(entrees or [_annoncer_demo("valider", en_json)])
+    chemins = _sans_nos_sorties(collecter_classeurs(entrees or [_annoncer_demo("valider", en_json)]), en_json)
     if not chemins:
-        raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
+        raise EntreeError(
+            "Aucun classeur d'office (.xlsx ou .xlsm) parmi les entrées indiquées : indiquez le dossier des "
+            "classeurs reçus des offices, ou leurs fichiers."
+        )
     with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
         resultat = valider(chemins, conv, aujourdhui=aujourdhui, workers=workers, progression=avancer)
     if en_json:
@@ -271,9 +274,14 @@ def cmd_consolider(
     formats = [f.lower() for f in export or []]
     _verifier_exports(formats)
     aujourdhui = _date(date_reference)
-    chemins = collecter_classeurs(entrees or [_annoncer_demo("consolider", en_json)])
+    chemins = _sans_nos_sorties(
+        collecter_classeurs(entrees or [_annoncer_demo("consolider", en_json)]), en_json
+    )
     if not chemins:
-        raise EntreeError("Aucun classeur .xlsx ou .xlsm trouvé dans les entrées indiquées.")
+        raise EntreeError(
+            "Aucun classeur d'office (.xlsx ou .xlsm) parmi les entrées indiquées : indiquez le dossier des "
+            "classeurs reçus des offices, ou leurs fichiers."
+        )
     if sortie is not None:  # before reading anything: a bad output path is said at once
         verifier_cible(sortie, None, entrees=chemins, ecraser=ecraser)
         for f in formats:
@@ -420,6 +428,20 @@ def _annoncer_demo(commande: str, en_json: bool) -> Path:
         markup=False,
     )
     return dossier
+
+
+def _sans_nos_sorties(chemins: list[Path], en_json: bool) -> list[Path]:
+    """The inputs without rse-xl's own outputs, each one set aside said in a line (on stderr under --json)."""
+    from rse_xl.fichiers import ecarter_sorties, texte_chemin
+
+    gardes, ecartes = ecarter_sorties(chemins)
+    for chemin, quoi in ecartes:
+        (erreurs if en_json else console).print(
+            f"Ignoré : {texte_chemin(chemin)} — c'est {quoi}, pas le classeur d'un office.",
+            highlight=False,
+            markup=False,
+        )
+    return gardes
 
 
 def dossier_demo() -> Path:

@@ -328,7 +328,7 @@ class _Maitre:
 
     def classeurs(self) -> list[Path]:
         """The offices' workbooks named in Paramètres, without the master itself or the summary it writes."""
-        from rse_xl.fichiers import collecter_classeurs
+        from rse_xl.fichiers import collecter_classeurs, ecarter_sorties
 
         r = self.reglages
         entrees = [self.resoudre(r.dossier, "Le dossier des classeurs")] if r.dossier else []
@@ -343,7 +343,7 @@ class _Maitre:
         with contextlib.suppress(RseXlError):
             exclus.add(self.sortie())
         exclus = {p.resolve() for p in exclus}
-        chemins = [c for c in collecter_classeurs(entrees) if c.resolve() not in exclus]
+        chemins, _ = ecarter_sorties(c for c in collecter_classeurs(entrees) if c.resolve() not in exclus)
         if not chemins:
             raise EntreeError(
                 "Aucun classeur .xlsx ou .xlsm trouvé dans : "

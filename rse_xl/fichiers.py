@@ -226,6 +226,23 @@ def _meme_fichier(a: Path, b: Path) -> bool:
             return False
 
 
+def ecarter_sorties(chemins: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The paths that may be office workbooks, and those that are rse-xl's own outputs with what they are.
+
+    A summary, a master or an export found among the inputs (``rse-xl consolider .`` run twice) is not an
+    office's workbook: it is set aside with one line, never reported as an unknown template.
+    """
+    gardes: list[Path] = []
+    ecartes: list[tuple[Path, str]] = []
+    for chemin in chemins:
+        nature = lire_marque(chemin).nature if Path(chemin).suffix.lower() in (".xlsx", ".xlsm") else None
+        if nature in (NATURE_SYNTHESE, NATURE_MAITRE, NATURE_EXPORT):
+            ecartes.append((Path(chemin), _LIBELLES_NATURE[nature]))
+        else:
+            gardes.append(Path(chemin))
+    return gardes, ecartes
+
+
 def verifier_cible(
     chemin: Path,
     nature: str | None,

@@ -239,3 +239,25 @@ def test_reglages_erreurs_nombreuses_resumees(tmp_path: Path) -> None:
         charger_parametres(p)
     assert "et 490 autres erreurs" in str(exc.value)
     assert len(str(exc.value)) < 3000
+
+
+def test_nos_sorties_parmi_les_entrees_ecartees(
+    dossier: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``rse-xl consolider .`` twice: the first summary is set aside in one line, not read as an office."""
+    premier = main(["consolider", str(dossier), "-o", str(dossier / "synthese.xlsx"), "--export", "csv"])
+    capsys.readouterr()
+    assert main(["consolider", str(dossier), "-o", str(dossier / "synthese.xlsx")]) == premier
+    out = capsys.readouterr().out
+    assert (
+        "Ignoré : " in out
+        and "synthese.xlsx — c'est une synthèse rse-xl, pas le classeur d'un office." in out
+    )
+    assert "Office non identifié" not in out and "modele-inconnu" not in out
+    maitre = tmp_path / "m.xlsm"
+    assert main(["maitre", "-o", str(maitre)]) == 0
+    capsys.readouterr()
+    assert main(["valider", str(maitre)]) == 2
+    captured = capsys.readouterr()
+    assert "c'est un classeur maître rse-xl, pas le classeur d'un office." in captured.out
+    assert "Aucun classeur d'office" in captured.err
