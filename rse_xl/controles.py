@@ -454,6 +454,40 @@ CONTROLES: tuple[Controle, ...] = (
         {"valeur": "#DIV/0!"},
     ),
     Controle(
+        "formule-sans-resultat",
+        E,
+        "Formule sans résultat",
+        "La cellule contient une formule ({valeur}) dont aucun tableur n'a enregistré le résultat (fichier écrit "
+        "par un programme) : tapez la valeur elle-même à la place de la formule, ou ouvrez le classeur dans "
+        "Excel ou LibreOffice et enregistrez-le pour que le résultat soit calculé.",
+        {"valeur": "=B4*2"},
+    ),
+    Controle(
+        "formule-en-saisie",
+        A,
+        "Formule dans une saisie",
+        "Cette cellule de saisie contient une formule ({formule}) : son résultat ({valeur}), calculé par le "
+        "tableur, est retenu. Vérifiez-le, et tapez plutôt la valeur si la formule dépend d'autres cellules qui "
+        "peuvent changer.",
+        {"formule": "=12+3", "valeur": "15"},
+    ),
+    Controle(
+        "formules-registre",
+        A,
+        "Formules dans un registre",
+        "{nombre} cellule(s) du tableau « {table} » contiennent une formule (la première : {formule}) : les "
+        "résultats calculés par le tableur sont retenus ; vérifiez-les, ou tapez les valeurs elles-mêmes.",
+        {"nombre": "3", "table": "tMarches", "formule": "=B4*1,2"},
+    ),
+    Controle(
+        "onglet-illisible",
+        E,
+        "Onglet illisible",
+        "L'onglet « {onglet} » ne peut pas être lu ({detail}) : ses saisies ne sont pas prises en compte ; "
+        "ouvrez le classeur dans Excel, recopiez le contenu de l'onglet dans un classeur neuf et renvoyez-le.",
+        {"onglet": "F01 Eau", "detail": "valeur de cellule inconnue"},
+    ),
+    Controle(
         "formule-ecrasee",
         A,
         "Formule écrasée",

@@ -53,6 +53,8 @@ def est_vide(brut: Any) -> bool:
 
 def _fr(x: float) -> str:
     """A number as French users write it."""
+    if not math.isfinite(x):
+        return "NaN" if math.isnan(x) else ("-INF" if x < 0 else "INF")
     if float(x).is_integer():
         return f"{int(x):,}".replace(",", "\u202f")
     return (
@@ -69,7 +71,8 @@ def texte_nombre(brut: str) -> float | None:
         return None
     if "," in s and "." in s:
         return None  # ambiguous (1.234,5 or 1,234.5): ask the user
-    return float(s.replace(",", "."))
+    x = float(s.replace(",", "."))
+    return x if math.isfinite(x) else None  # « 1E+400 » is no number anyone typed
 
 
 def en_nombre(brut: Any) -> Lu:

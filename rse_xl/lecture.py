@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import math
 import os
+import re
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -48,7 +49,16 @@ from rse_xl.layout import (
     champs_action,
     nom_defini,
 )
-from rse_xl.ooxml import Nature, Paquet, PaquetError, nature_fichier
+from rse_xl.ooxml import (
+    CellulesFormules,
+    Nature,
+    Paquet,
+    PaquetError,
+    cellules_formules,
+    formule_de,
+    formules_et_resultats,
+    nature_fichier,
+)
 from rse_xl.referentiel import (
     ANNEES,
     Action,
@@ -282,7 +292,7 @@ def lire_classeur(chemin: Path, convention: Convention | None = None) -> Classeu
     try:
         paquet = Paquet.ouvrir(lu.chemin)
     except PaquetError as exc:
-        lu.signaler(exc.code, detail=exc.detail)
+        lu.signaler(exc.code, detail=exc.detail, **({"onglet": exc.onglet} if exc.onglet else {}))
         return lu
     try:
         lu.nature = paquet.nature
@@ -304,12 +314,21 @@ class _Lecteur:
         self.entrees: dict[str, set[tuple[int, int]]] = {}  # sheet → (row, col) of the inputs read there
         self.onglets_fiches: set[str] = set()  # the fiche sheets, under the names they have in this file
         self.wb: pc.CalamineWorkbook | None = None
+        self.formules_saisies: dict[str, Container[str]] = {}  # sheet → formula cells
+        self.illisibles: set[str] = set()  # sheets neither reader could read (reported once)
+        self._copie: bytes | None = None  # the package with its unreadable cells rewritten, once made
+        self._tout_assaini = False  # every sheet already looked at for cells the fast reader refuses
 
     # -- low level ------------------------------------------------------------------------------------------
 
     def _ouvrir(self) -> bool:
         try:
-            if texte_chemin(self.lu.chemin) != str(self.lu.chemin):
+            if self.paquet.assainies:
+                # cells the fast reader cannot take (#SPILL!, NaN…) are rewritten in a copy held in memory
+                self.wb = pc.CalamineWorkbook.from_filelike(
+                    io.BytesIO(self._copie_assainie()), load_tables=True
+                )
+            elif texte_chemin(self.lu.chemin) != str(self.lu.chemin):
                 # a file name that is not UTF-8 cannot be handed to the fast reader; its bytes can
                 with open(self.lu.chemin, "rb") as f:
                     self.wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(f.read()), load_tables=True)
@@ -325,20 +344,53 @@ class _Lecteur:
 
     def _grille(self, onglet: str) -> list[list[Any]] | None:
         if onglet not in self.grilles:
-            assert self.wb is not None
-            try:
-                feuille = self.wb.get_sheet_by_name(onglet)
-            except Exception:
+            if onglet in self.illisibles:
                 return None
-            try:
-                self.grilles[onglet] = feuille.to_python(skip_empty_area=False)
-            except BaseException as exc:  # calamine panics (a BaseException) on some out-of-range dates
-                if isinstance(exc, KeyboardInterrupt | SystemExit):
-                    raise
-                self.grilles[onglet] = self._grille_secours(onglet)
-            self.fusions[onglet] = [(d[0], d[1], f[0], f[1]) for d, f in (feuille.merged_cell_ranges or [])]
+            feuille: Any = None
+            for essai in (1, 2):
+                assert self.wb is not None
+                try:
+                    feuille = self.wb.get_sheet_by_name(onglet)
+                    self.grilles[onglet] = feuille.to_python(skip_empty_area=False)
+                    break
+                except pc.WorksheetNotFound:
+                    return None
+                except BaseException as exc:  # calamine panics (a BaseException) on some out-of-range dates
+                    if isinstance(exc, KeyboardInterrupt | SystemExit):
+                        raise
+                    feuille = None
+                    if essai == 1 and self._assainir_apres_refus():
+                        continue  # the cells it refused are rewritten: read the sheet again
+                    grille = self._grille_secours(onglet)  # the slower reader takes the whole sheet
+                    if grille is None:
+                        return None
+                    self.grilles[onglet] = grille
+                    break
+            fusions = (feuille.merged_cell_ranges if feuille is not None else None) or []
+            self.fusions[onglet] = [(d[0], d[1], f[0], f[1]) for d, f in fusions]
             self._speciales(onglet)
         return self.grilles[onglet]
+
+    def _assainir_apres_refus(self) -> bool:
+        """After the fast reader refused a cell (an error literal or a Boolean it does not know), rewrite every
+        such cell in the copy it reads, once, and reopen it; False when there was nothing to rewrite."""
+        if self._tout_assaini:
+            return False
+        self._tout_assaini = True
+        avant = dict(self.paquet.assainies)
+        if not self.paquet.assainir_tout() or self.paquet.assainies == avant:
+            return False
+        self._copie = None
+        try:
+            self.wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(self._copie_assainie()), load_tables=True)
+        except Exception:  # the first opening worked: keep it, the slower reader does the rest
+            return False
+        return True
+
+    def _copie_assainie(self) -> bytes:
+        if self._copie is None:
+            self._copie = self.paquet.copie_assainie()
+        return self._copie
 
     def _speciales(self, onglet: str) -> dict[str, str]:
         """Error cells of a sheet (and formula cells of fiche sheets), scanned once."""
@@ -349,20 +401,28 @@ class _Lecteur:
             )
         return self.erreurs[onglet]
 
-    def _grille_secours(self, onglet: str) -> list[list[Any]]:
-        """The sheet's values read by openpyxl: slower, but it survives cells the fast reader chokes on."""
+    def _grille_secours(self, onglet: str) -> list[list[Any]] | None:
+        """The sheet's values read by openpyxl: slower, but it survives cells the fast reader chokes on.
+
+        None, and one entry naming the sheet, when neither reader can read it."""
         import warnings
 
         import openpyxl
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(self.lu.chemin, read_only=True, data_only=True)
-            try:
-                ws = wb[onglet]
-                return [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-            finally:
-                wb.close()
+        source: Any = io.BytesIO(self._copie_assainie()) if self.paquet.assainies else self.lu.chemin
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                wb = openpyxl.load_workbook(source, read_only=True, data_only=True)
+                try:
+                    ws = wb[onglet]
+                    return [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+                finally:
+                    wb.close()
+        except Exception as exc:  # whatever stops both readers, only this sheet is lost
+            self.illisibles.add(onglet)
+            self.lu.signaler("onglet-illisible", onglet=onglet, detail=f"{type(exc).__name__} : {exc}"[:200])
+            return None
 
     def _brut(self, onglet: str, ligne: int, col: int) -> Any:
         grille = self._grille(onglet) or []
@@ -378,10 +438,21 @@ class _Lecteur:
     ) -> ValeurLue | None:
         cible = self._nomme(nom)
         if cible is None or self._grille(cible[0]) is None:
-            if signaler_absent:
+            if signaler_absent and (cible is None or cible[0] not in self.illisibles):
                 self.lu.signaler("nom-manquant", nom=nom, **contexte)
             return None
         onglet, ligne, col = cible
+        formules = self.formules_saisies.get(onglet)
+        if formules is None:
+            formules = self._formules_saisies(onglet)
+        cellule = _a1(ligne, col)
+        formule = self._formule(onglet, cellule) if cellule in formules else None
+        if formule is not None:
+            v = self._formule_en_saisie(
+                onglet, cellule, self._brut(onglet, ligne, col), formule, {}, contexte
+            )
+            if v is not None:
+                return v
         return self._convertir(onglet, ligne, col, convertir, **contexte)
 
     def _convertir(
@@ -533,7 +604,8 @@ class _Lecteur:
                 cible = paquet.position(nom)
                 grille = None if cible is None else grilles.get(cible[0]) or self._grille(cible[0])
                 if cible is None or grille is None:
-                    lu.signaler("nom-manquant", nom=nom, **aide, **ctx)
+                    if cible is None or cible[0] not in self.illisibles:  # else said once for the sheet
+                        lu.signaler("nom-manquant", nom=nom, **aide, **ctx)
                     continue
                 onglet, ligne, col = cible
                 cellule = _a1(ligne, col)
@@ -545,6 +617,15 @@ class _Lecteur:
                     valeur = None  # an empty cell reads as nothing, whatever the field
                 else:
                     valeur = rapide(brut)
+                formules = self.formules_saisies.get(onglet)
+                if formules is None:
+                    formules = self._formules_saisies(onglet)
+                formule = self._formule(onglet, cellule) if cellule in formules else None
+                if formule is not None:
+                    v = self._formule_en_saisie(onglet, cellule, brut, formule, aide, ctx)
+                    if v is not None:
+                        saisies[(code, annee, champ)] = v
+                        continue
                 if valeur is cv.LENT:
                     v = self._convertir(onglet, ligne, col, convertir, **aide, **ctx)
                 else:
@@ -569,6 +650,51 @@ class _Lecteur:
                     lu.signaler(
                         "formule-ecrasee", onglet=onglet, cellule=cellule, valeur=cv.decrire(brut), **ctx
                     )
+
+    def _formules_saisies(self, onglet: str) -> Container[str]:
+        """The cells of a sheet holding a formula, found once (from its ``<f`` tags: a fiche sheet's few
+        dozen live formulas); what a formula in an input cell is, is looked at only for such a cell."""
+        f = self.paquet.feuille(onglet)
+        try:
+            xml = self.paquet.lire(f.chemin) if f is not None and f.chemin else b""
+        except KeyError:
+            xml = b""
+        vues = self.formules.get(onglet)
+        if isinstance(vues, CellulesFormules):
+            formules: Container[str] = vues.toutes()  # shared with the look at computed cells
+        else:
+            formules = cellules_formules(xml) if b"<f" in xml or b":f" in xml else frozenset()
+        self.formules_saisies[onglet] = formules
+        return formules
+
+    def _formule(self, onglet: str, cellule: str) -> tuple[str, bool] | None:
+        f = self.paquet.feuille(onglet)
+        return formule_de(self.paquet.lire(f.chemin), cellule) if f is not None and f.chemin else None
+
+    def _formule_en_saisie(
+        self,
+        onglet: str,
+        cellule: str,
+        brut: Any,
+        formule: tuple[str, bool],
+        aide: dict[str, Any],
+        ctx: dict[str, Any],
+    ) -> ValeurLue | None:
+        """A formula typed in an input cell. Without a stored result it is an error on the cell (never an
+        empty input); with one, the result is read as if typed (None: the caller converts it), and a warning
+        says a formula was found."""
+        texte, calcule = formule
+        if cellule in self._speciales(onglet):
+            return None  # a formula whose result is an error: the error is what to report
+        if not calcule or cv.est_vide(brut):
+            self.lu.signaler(
+                "formule-sans-resultat", onglet=onglet, cellule=cellule, valeur=texte, **aide, **ctx
+            )
+            return ValeurLue(None, texte, onglet, cellule, valide=False)
+        self.lu.signaler(
+            "formule-en-saisie", onglet=onglet, cellule=cellule, formule=texte, valeur=cv.decrire(brut), **ctx
+        )
+        return None
 
     def _verifier_valeur(self, action: Action, champ: Champ, v: ValeurLue, ctx: dict[str, Any]) -> None:
         """Range checks that depend on the indicator's kind."""
@@ -664,7 +790,10 @@ class _Lecteur:
         except BaseException as exc:  # calamine panics (a BaseException) on some out-of-range dates
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
-            grille = self._grille_secours(onglet)
+            grille = self._grille(onglet)  # the whole sheet, read again or by the slower reader
+            if grille is None:  # reported once on the sheet; the register counts as not there
+                lu.registres_presents.discard(spec.registre)
+                return
             donnees = [
                 [(r[j] if j < len(r) else None) for j in range(debut_col, fin_col + 1)]
                 for r in grille[debut_ligne : fin_ligne + 1]
@@ -674,6 +803,10 @@ class _Lecteur:
         js = [positions[cle] for cle in cles]
         colonnes = [spec.colonne(cle) for cle in cles]
         lettres = [colonne_lettres(debut_col + j) for j in js]
+        formules = self._formules_registre(spec, onglet, debut_ligne, fin_ligne, set(lettres))
+        if formules:
+            # a formula without a stored result reads as an empty cell: it is an error on its cell instead
+            erreurs = {**erreurs, **formules}
         if not erreurs:
             en_bloc = _registre_en_bloc(donnees, debut_ligne, cles, js, colonnes, lettres, spec, self.conv)
             if en_bloc is not None:
@@ -785,10 +918,45 @@ class _Lecteur:
             lignes=_plages_lignes(lignes),
         )
 
+    def _formules_registre(
+        self, spec: SpecRegistre, onglet: str, debut: int, fin: int, lettres: set[str]
+    ) -> dict[str, str]:
+        """Formulas in the register's cells: those without a stored result (cell → formula, reported as
+        errors on their cells by the caller); those with one are read, and said in one warning."""
+        sans: dict[str, str] = {}
+        avec: list[tuple[int, str, str]] = []
+        f = self.paquet.feuille(onglet)
+        xml = self.paquet.lire(f.chemin) if f is not None and f.chemin else b""
+        for cellule, (texte, calcule) in formules_et_resultats(xml).items():
+            m = _REF_A1.fullmatch(cellule)
+            if m is None or m.group(1) not in lettres or not debut + 1 < int(m.group(2)) <= fin + 1:
+                continue  # the header row, or a cell outside the table's columns
+            if calcule:
+                avec.append((int(m.group(2)), cellule, texte))
+            else:
+                sans[cellule] = _SANS_RESULTAT + texte
+        if avec:
+            avec.sort()
+            self.lu.signaler(
+                "formules-registre",
+                onglet=onglet,
+                cellule=avec[0][1],
+                nombre=str(len(avec)),
+                table=spec.table,
+                formule=avec[0][2],
+            )
+        return sans
+
     def _erreur_registre(
         self, ligne: LigneRegistre, cle: str, onglet: str, cellule: str, erreurs: dict[str, str]
     ) -> None:
-        self.lu.signaler("erreur-formule", onglet=onglet, cellule=cellule, valeur=erreurs[cellule])
+        erreur = erreurs[cellule]
+        if erreur.startswith(_SANS_RESULTAT):
+            self.lu.signaler(
+                "formule-sans-resultat", onglet=onglet, cellule=cellule, valeur=erreur[len(_SANS_RESULTAT) :]
+            )
+        else:
+            self.lu.signaler("erreur-formule", onglet=onglet, cellule=cellule, valeur=erreur)
         ligne.valeurs[cle] = None
         ligne.exclue = True
 
@@ -819,6 +987,10 @@ class _Lecteur:
             conseil=conseil,
             quoi=col.entete.lower(),
         )
+
+
+_REF_A1 = re.compile(r"([A-Z]{1,3})(\d+)")
+_SANS_RESULTAT = "\x00"  # marks, among a register's error cells, a formula without a stored result
 
 
 def _registre_en_bloc(

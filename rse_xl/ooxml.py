@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import os
 import posixpath
 import re
@@ -19,6 +20,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import BinaryIO
 
 from rse_xl.cellules import colonne_lettres, decouper_reference, depuis_a1, lettres_colonne
 
@@ -55,14 +57,10 @@ def nature_fichier(chemin: Path) -> Nature:
         if tete.startswith(b"PK\x03\x04") or tete.startswith(b"PK\x05\x06"):
             return Nature.ZIP_AUTRE  # refined by the caller once the zip is opened
         if tete == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            f.seek(0)
-            debut = f.read(1 << 16)
-            if (
-                "EncryptionInfo".encode("utf-16-le") in debut
-                or "EncryptedPackage".encode("utf-16-le") in debut
-            ):
+            noms = noms_cfb(f)
+            if {"EncryptionInfo", "EncryptedPackage"} & noms:
                 return Nature.CHIFFRE
-            if "Workbook".encode("utf-16-le") in debut or "Book".encode("utf-16-le") in debut:
+            if {"Workbook", "Book"} & noms:
                 return Nature.XLS
             return Nature.CFB_AUTRE
         f.seek(0)
@@ -72,6 +70,64 @@ def nature_fichier(chemin: Path) -> Nature:
         return Nature.TEXTE
     except UnicodeDecodeError:
         return Nature.INCONNU
+
+
+_CFB_FIN = 0xFFFFFFFA  # sector numbers from here on are markers (end of chain, free, FAT, DIFAT)
+_CFB_SECTEURS_MAX = 1 << 16  # sectors of the FAT or of the directory followed: far beyond a real workbook
+
+
+def noms_cfb(f: BinaryIO) -> set[str]:
+    """The names of the streams and storages of a compound file (MS-CFB), read from its directory.
+
+    The directory may sit anywhere in the file (LibreOffice writes it after the ``Workbook`` stream), so the
+    names are found by following the directory's chain of sectors through the FAT, not by scanning the start
+    of the file. Every chain is bounded and every sector number checked: a damaged or crafted file gives
+    the names read so far, never a loop or a huge allocation.
+    """
+    f.seek(0)
+    entete = f.read(512)
+    if len(entete) < 512:
+        return set()
+    decalage = struct.unpack_from("<H", entete, 30)[0]
+    if decalage not in (9, 12):  # 512-byte sectors (version 3) or 4096-byte ones (version 4)
+        return set()
+    taille = 1 << decalage
+    f.seek(0, os.SEEK_END)
+    nb_secteurs = max(0, (f.tell() - taille) // taille)
+
+    def secteur(n: int) -> bytes:
+        if n >= nb_secteurs:
+            return b""
+        f.seek(taille * (n + 1))
+        return f.read(taille)
+
+    nb_fat, premier_rep = struct.unpack_from("<II", entete, 44)
+    difat_debut, nb_difat = struct.unpack_from("<II", entete, 68)
+    secteurs_fat = [n for n in struct.unpack_from("<109I", entete, 76) if n < _CFB_FIN]
+    suivant, vus = difat_debut, 0
+    while suivant < _CFB_FIN and vus < min(nb_difat, _CFB_SECTEURS_MAX):
+        bloc = secteur(suivant)
+        if len(bloc) < taille:
+            break
+        entrees = struct.unpack_from(f"<{taille // 4}I", bloc)
+        secteurs_fat += [n for n in entrees[:-1] if n < _CFB_FIN]
+        suivant, vus = entrees[-1], vus + 1
+    fat: list[int] = []
+    for n in secteurs_fat[: min(nb_fat, _CFB_SECTEURS_MAX)]:
+        bloc = secteur(n)
+        if len(bloc) == taille:
+            fat.extend(struct.unpack_from(f"<{taille // 4}I", bloc))
+    noms: set[str] = set()
+    n, vus_rep = premier_rep, set[int]()
+    while n < _CFB_FIN and n not in vus_rep and len(vus_rep) < _CFB_SECTEURS_MAX:
+        vus_rep.add(n)
+        bloc = secteur(n)
+        for debut in range(0, len(bloc) - 127, 128):
+            longueur = struct.unpack_from("<H", bloc, debut + 64)[0]
+            if 2 <= longueur <= 64 and bloc[debut + 66] in (1, 2, 5):  # storage, stream, root
+                noms.add(bloc[debut : debut + longueur - 2].decode("utf-16-le", "replace"))
+        n = fat[n] if n < len(fat) else _CFB_FIN
+    return noms
 
 
 # The first member of an OpenDocument file names its kind (ODF 1.2, part 3, 3.3).
@@ -137,13 +193,89 @@ def etendue_feuille(xml: bytes) -> tuple[int, str]:
     return (lmax - lmin + 1) * (cmax - cmin + 1), f"{colonne_lettres(cmax)}{lmax + 1}"
 
 
+# Cell values the fast reader cannot take. It raises on an error literal it does not know (#SPILL!, #CALC!…,
+# newer than it) and on a Boolean other than 0 or 1, which would cost the whole sheet; it panics, printing a
+# Rust backtrace on the terminal, on a number beyond about ±1e11 in a date-styled cell. Such cells are
+# rewritten in a copy of the package handed to the reader (see ``assainir_feuille``); the checks still see
+# the original: the error literal, the text as typed.
+ERREURS_CONNUES = frozenset(
+    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"}
+)
+NOMBRE_DATE_MAX = 1e11
+# A value the fast reader may turn into a panic or a wrong date: eleven digits or more, an exponent of two
+# digits or more, NaN or infinity. The pattern starts with the literal ``v>`` (which also ends ``<x:v>``): the
+# regex engine jumps from one value to the next, which keeps this look at every sheet under a millisecond.
+_V_INHABITUEL = re.compile(rb"v>[-+]?(?:\d{11}|\d+(?:\.\d*)?[eE]\+?\d\d|[NnIi])")
+# A cell with content (a self-closing cell has none). Non-greedy to the first closing tag: cells do not nest.
+_CELLULE = re.compile(rb"<((?:\w+:)?)c\b((?:[^>/]|/(?!>))*)>(.*?)</\1c>", re.S)
+_T_ATTR = re.compile(rb'\s+t="[^"]*"')
+
+
+def _a_assainir(xml: bytes) -> bool:
+    """Whether the sheet may hold a number the fast reader would panic on or misread (a quick look).
+
+    Error literals and Booleans it does not know make it raise, not panic: those sheets are rewritten only
+    when that happens (``assainir_feuille(xml, tout=True)``)."""
+    return _V_INHABITUEL.search(xml) is not None
+
+
+_ERREURS_OCTETS = frozenset(e.encode() for e in ERREURS_CONNUES)
+
+
+def _assainir_cellule(m: re.Match[bytes]) -> bytes:
+    prefixe, attrs, corps = m.group(1), m.group(2), m.group(3)
+    t = _ATTR_T.search(attrs)
+    genre = t.group(1) if t else b"n"
+    v = _V.search(corps)
+    if v is None:
+        return m.group(0)
+    valeur = v.group(1).strip()
+    if genre == b"e":
+        if valeur in _ERREURS_OCTETS:
+            return m.group(0)
+        # any error the reader knows stands in for it; the checks read the original literal
+        corps = corps[: v.start(1)] + b"#N/A" + corps[v.end(1) :]
+        return b"<%sc%s>%s</%sc>" % (prefixe, attrs, corps, prefixe)
+    if genre == b"b":
+        if valeur in (b"0", b"1"):
+            return m.group(0)
+    elif genre == b"n":
+        try:
+            nombre = float(valeur)
+        except ValueError:
+            return m.group(0)
+        if math.isfinite(nombre) and (abs(nombre) < NOMBRE_DATE_MAX or b" s=" not in attrs):
+            return m.group(0)
+    else:
+        return m.group(0)
+    # read as the text it holds: the check of the cell then names it (« NaN » n'est pas un nombre…)
+    return b'<%sc%s t="str">%s</%sc>' % (prefixe, _T_ATTR.sub(b"", attrs), corps, prefixe)
+
+
+_ATTR_T = re.compile(rb'\bt="([^"]*)"')
+
+
+def assainir_feuille(xml: bytes, tout: bool = False) -> bytes | None:
+    """The sheet's XML with every cell the fast reader cannot take rewritten; None when there is none.
+
+    An unknown error literal becomes ``#N/A``; a Boolean other than 0/1, a number that is not finite
+    (``NaN``, ``INF``, ``1E+400``) and a number beyond ±1e11 in a styled cell become the text they hold.
+    Without ``tout``, only sheets the quick look (``_a_assainir``) points at are rewritten.
+    """
+    if not tout and not _a_assainir(xml):
+        return None
+    nouveau = _CELLULE.sub(_assainir_cellule, xml)
+    return nouveau if nouveau != xml else None
+
+
 class PaquetError(Exception):
     """The package cannot be read; ``code`` is the check code to report."""
 
-    def __init__(self, code: str, detail: str) -> None:
+    def __init__(self, code: str, detail: str, onglet: str | None = None) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
+        self.onglet = onglet  # the sheet at fault, when there is one
 
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
@@ -261,6 +393,8 @@ class Paquet:
     _octets: bytes | None = field(default=None, repr=False)
     _par_nom: dict[str, Feuille] = field(default_factory=dict, repr=False)
     _feuilles_lues: dict[str, bytes] = field(default_factory=dict, repr=False)
+    # sheets rewritten for the fast reader (member → XML), see ``assainir_feuille`` and ``copie_assainie``
+    assainies: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @classmethod
     def ouvrir(cls, chemin: Path) -> Paquet:
@@ -329,11 +463,15 @@ class Paquet:
             except KeyError:
                 continue
             self._feuilles_lues[f.chemin] = xml
+            assainie = assainir_feuille(xml)
+            if assainie is not None:
+                self.assainies[f.chemin] = assainie
             for cellules, coin in (etendue_feuille(xml), _etendue_dimension(xml)):
                 if cellules > CELLULES_MAX:
                     raise PaquetError(
                         "classeur-demesure",
                         f"l'onglet « {f.nom} » s'étend jusqu'à la cellule {coin}, {_millions(cellules)}",
+                        onglet=f.nom,
                     )
         for info in infos:
             if info.filename.startswith("xl/tables/") and info.filename.endswith(".xml"):
@@ -345,6 +483,28 @@ class Paquet:
                         "classeur-demesure",
                         f"un tableau ({nom}) s'étend jusqu'à la cellule {coin}, {_millions(cellules)}",
                     )
+
+    def assainir_tout(self) -> bool:
+        """Rewrite every sheet holding a cell the fast reader refuses (after it refused one); whether any."""
+        for f in self.feuilles:
+            if f.chemin and f.chemin.startswith("xl/worksheets/") and f.chemin not in self.assainies:
+                try:
+                    assainie = assainir_feuille(self.lire(f.chemin), tout=True)
+                except KeyError:
+                    continue
+                if assainie is not None:
+                    self.assainies[f.chemin] = assainie
+        return bool(self.assainies)
+
+    def copie_assainie(self) -> bytes:
+        """The package with the sheets of ``assainies`` rewritten, for the readers (the file is untouched)."""
+        assert self._zip is not None
+        sortie = io.BytesIO()
+        with zipfile.ZipFile(sortie, "w", zipfile.ZIP_STORED) as z:
+            for info in self._zip.infolist():
+                contenu = self.assainies.get(info.filename)
+                z.writestr(info.filename, contenu if contenu is not None else self.lire(info.filename))
+        return sortie.getvalue()
 
     def lire(self, membre: str) -> bytes:
         assert self._zip is not None
@@ -459,6 +619,12 @@ class CellulesFormules:
         self._depuis = 0
         self._toutes: set[str] | None = None
 
+    def toutes(self) -> set[str]:
+        """Every formula cell of the sheet (found once; later questions are then set lookups)."""
+        if self._toutes is None:
+            self._toutes = cellules_formules(self._xml)
+        return self._toutes
+
     def __contains__(self, cellule: object) -> bool:
         if self._toutes is None and isinstance(cellule, str):
             xml = self._xml
@@ -470,7 +636,7 @@ class CellulesFormules:
             if fin >= 0 and xml.count(b"<", debut + 1, fin) == 0:
                 self._depuis = fin
                 return _DEBUT_F.match(xml, fin + 1) is not None
-            self._toutes = _cellules_formules(xml)
+            self._toutes = cellules_formules(xml)
         return self._toutes is not None and cellule in self._toutes
 
 
@@ -480,7 +646,7 @@ _BALISE_F = re.compile(rb"<f\b")
 _DEBUT_F = re.compile(rb"\s*<(?:\w+:)?f\b")  # what follows the cell tag in _CELL_F
 
 
-def _cellules_formules(xml: bytes) -> set[str]:
+def cellules_formules(xml: bytes) -> set[str]:
     """Cells holding a formula: exactly what ``_CELL_F`` finds, found from the few ``<f`` tags instead.
 
     The regular expression tries a match at every tag of the sheet; here only the formula tags are visited,
@@ -504,6 +670,49 @@ def _cellules_formules(xml: bytes) -> set[str]:
                 if ref:
                     cellules.add(ref.group(1).decode())
     return cellules
+
+
+_BALISE_F_TOUTE = re.compile(rb"<(?:\w+:)?f\b([^>]*?)(/>|>([^<]*)</(?:\w+:)?f>)")
+_BALISE_F_SIMPLE = re.compile(rb"<f\b([^>]*?)(/>|>([^<]*)</f>)")  # literal prefix: a fast scan
+_FIN_C = re.compile(rb"</(?:\w+:)?c>")
+
+
+def formules_et_resultats(xml: bytes) -> dict[str, tuple[str, bool]]:
+    """Cells holding a formula → (its text, whether a spreadsheet stored its result: a non-empty ``<v>``).
+
+    Files written by a program (openpyxl, XlsxWriter…) hold formulas without results; a spreadsheet that
+    saved the file stored one. A shared formula's other cells (``<f t="shared" si="0"/>``) show ``=…``.
+    """
+    resultats: dict[str, tuple[str, bool]] = {}
+    if b"<f" not in xml and b":f" not in xml:
+        return resultats
+    for m in (_BALISE_F_TOUTE if b":f" in xml else _BALISE_F_SIMPLE).finditer(xml):
+        debut = xml.rfind(b"<", 0, m.start())
+        balise = _BALISE_C.fullmatch(xml, debut, m.start()) if debut >= 0 else None
+        if balise is None:  # whitespace between the cell tag and <f>: look a little further back
+            avant = xml.rfind(b">", 0, m.start())
+            debut = xml.rfind(b"<", 0, avant)
+            balise = _BALISE_C.fullmatch(xml, debut, avant + 1) if debut >= 0 and avant >= 0 else None
+            if balise is None or xml[avant + 1 : m.start()].strip():
+                continue
+        ref = _REF.search(balise.group(1))
+        if ref is None:
+            continue
+        fin = _FIN_C.search(xml, m.end())
+        corps = xml[m.end() : fin.start() if fin else len(xml)]
+        v = _V.search(corps)
+        texte = html.unescape(m.group(3).decode("utf-8", "replace")) if m.group(3) else ""
+        resultats[ref.group(1).decode()] = ("=" + texte if texte else "=…", bool(v and v.group(1).strip()))
+    return resultats
+
+
+def formule_de(xml: bytes, cellule: str) -> tuple[str, bool] | None:
+    """``formules_et_resultats`` for one cell, found by its tag (None: no formula, or a tag not found)."""
+    debut = xml.find(b'<c r="' + cellule.encode("ascii", "replace") + b'"')
+    if debut < 0:
+        return formules_et_resultats(xml).get(cellule)
+    fin = _FIN_C.search(xml, debut)
+    return formules_et_resultats(xml[debut : fin.end() if fin else len(xml)]).get(cellule)
 
 
 def _cellules_formules_re(xml: bytes) -> set[str]:

@@ -119,8 +119,8 @@ def test_onglet_demesure_parmi_de_bons(
     )
     resultat = consolider_a_part(bons[0], mauvais, bons[1])
     assert resultat["consolides"] == ["ARC", "NMH"]
-    ((fichier, code, _, _, message),) = resultat["problemes"]
-    assert (fichier, code) == ("demesure.xlsx", "classeur-demesure")
+    ((fichier, code, onglet, _, message),) = resultat["problemes"]
+    assert (fichier, code, onglet) == ("demesure.xlsx", "classeur-demesure", "Identité")
     assert "« Identité »" in message and "Supprimez les lignes et colonnes" in message
 
 
@@ -209,3 +209,129 @@ def test_nom_de_fichier_non_utf8(tmp_path: Path) -> None:
     rapport = json.loads(fini.output)
     assert [Path(f).name for f in rapport["fichiers"]] == ["caf\ufffd_ARC.xlsx"]
     assert not [p for p in rapport["problemes"] if p["code"].startswith("fichier")]
+
+
+# -- cells the fast reader cannot take: one entry on the cell, the rest of the file read ----------------------
+
+DEMO_BMH = RACINE / "workbooks" / "RSE_2025-2027_BMH.xlsx"
+
+
+def poser_cellules(source: Path, cible: Path, onglet: str, cellules: dict[str, bytes]) -> Path:
+    """A copy of ``source`` where each cell of ``onglet`` is replaced by the given XML (its style kept).
+
+    ``cellules`` maps A1 → the cell's content written after its attributes, e.g. ``b' t="e"><v>#SPILL!</v>'``.
+    """
+
+    def changer(xml: bytes) -> bytes:
+        for ref, contenu in cellules.items():
+            m = re.search(rb'<c r="%s"(?P<a>[^>]*?)(?:/>|>.*?</c>)' % ref.encode(), xml, re.S)
+            assert m is not None, ref
+            style = re.search(rb' s="\d+"', m.group("a"))
+            nouvelle = b'<c r="%s"%s%s</c>' % (ref.encode(), style.group(0) if style else b"", contenu)
+            xml = xml[: m.start()] + nouvelle + xml[m.end() :]
+        return xml
+
+    return retoucher(source, cible, membre_onglet(source, onglet), changer)
+
+
+@pytest.fixture(scope="module")
+def deja_la(bons: list[Path]) -> list[list]:
+    """What the demo workbook itself is reported for (warnings of the demo): left out of the comparisons."""
+    return [p for p in consolider_a_part(bons[0], DEMO_BMH, bons[1])["problemes"] if p[0] == DEMO_BMH.name]
+
+
+def nouveaux(resultat: dict[str, list], deja: list[list]) -> list[list]:
+    return [p for p in resultat["problemes"] if p[0] == DEMO_BMH.name and p not in deja]
+
+
+def cellule_nommee(chemin: Path, nom: str) -> tuple[str, str]:
+    from rse_xl.ooxml import Paquet
+
+    paquet = Paquet.ouvrir(chemin)
+    try:
+        cible = paquet.cible_nom(nom)
+        assert cible is not None, nom
+        return cible[0], cible[1].replace("$", "")
+    finally:
+        paquet.fermer()
+
+
+# Typed values of F01.A1 2026 (realised, an integer field) that once cost the whole file or printed a panic.
+CELLULES_HOSTILES = {
+    "NaN": (b"><v>NaN</v>", "type-invalide", "« NaN »"),
+    "INF": (b"><v>INF</v>", "type-invalide", "« INF »"),
+    "1E+400": (b"><v>1E+400</v>", "type-invalide", "« 1E+400 »"),
+    "#SPILL!": (b' t="e"><v>#SPILL!</v>', "erreur-formule", "(#SPILL!)"),
+    "#CALC!": (b' t="e"><v>#CALC!</v>', "erreur-formule", "(#CALC!)"),
+    "#DIV/0!": (b' t="e"><f>1/0</f><v>#DIV/0!</v>', "erreur-formule", "(#DIV/0!)"),
+    "booleen-2": (b' t="b"><v>2</v>', "lecture-interpretee", "« 2 »"),
+    "formule-sans-resultat": (b"><f>2+3</f>", "formule-sans-resultat", "(=2+3)"),
+    "formule-calculee": (b"><f>2+3</f><v>5</v>", "formule-en-saisie", "(=2+3) : son résultat (5)"),
+}
+
+
+@pytest.mark.parametrize("cas", list(CELLULES_HOSTILES))
+def test_cellule_hostile_dans_une_fiche(
+    cas: str, bons: list[Path], deja_la: list[list], tmp_path: Path
+) -> None:
+    """Each hostile value is one entry on its cell; the rest of the workbook (and the others) is read."""
+    contenu, code, extrait = CELLULES_HOSTILES[cas]
+    onglet, ref = cellule_nommee(DEMO_BMH, "F01_A1_2026_REALISE")
+    mauvais = poser_cellules(DEMO_BMH, tmp_path / DEMO_BMH.name, onglet, {ref: contenu})
+    resultat = consolider_a_part(bons[0], mauvais, bons[1])
+    assert resultat["consolides"] == ["ARC", "BMH", "NMH"]
+    trouves = nouveaux(resultat, deja_la)
+    assert {(p[2], p[3]) for p in trouves} == {(onglet, ref)}  # on that cell only (a gap with the register
+    (message,) = [p[4] for p in trouves if p[1] == code]  # may follow a value that could be read)
+    assert extrait in message
+
+
+def test_cellules_hostiles_dans_un_registre(bons: list[Path], deja_la: list[list], tmp_path: Path) -> None:
+    """Errors, NaN, an out-of-range date and formulas in register cells: one entry each, on the cell; the
+    other rows of the register are read."""
+    from rse_xl.lecture import lire_classeur
+
+    avant = len(lire_classeur(DEMO_BMH).registres["marches"])
+    mauvais = poser_cellules(
+        DEMO_BMH,
+        tmp_path / DEMO_BMH.name,
+        "Marchés",
+        {
+            "H6": b' t="e"><v>#SPILL!</v>',
+            "H7": b' t="e"><v>#REF!</v>',
+            "H8": b"><v>NaN</v>",
+            "F9": b"><v>-1E+12</v>",  # a date cell: the fast reader panicked on it
+            "H10": b"><f>1000*2</f>",
+            "H11": b"><f>1000*3</f><v>3000</v>",
+        },
+    )
+    resultat = consolider_a_part(bons[0], mauvais, bons[1])
+    assert resultat["consolides"] == ["ARC", "BMH", "NMH"]
+    sur_le_registre = [p for p in nouveaux(resultat, deja_la) if p[2] == "Marchés"]
+    assert {p[3] for p in sur_le_registre} == {"H6", "H7", "H8", "F9", "H10", "H11"}  # on those cells only
+    assert {(p[3], p[1]) for p in sur_le_registre if p[1] != "ligne-incomplete"} == {
+        ("H6", "erreur-formule"),
+        ("H7", "erreur-formule"),
+        ("H8", "type-invalide"),
+        ("F9", "type-invalide"),
+        ("H10", "formule-sans-resultat"),
+        ("H11", "formules-registre"),
+    }
+    lu = lire_classeur(mauvais)
+    lignes = lu.registres["marches"]
+    assert len(lignes) == avant  # every row is still there
+    exclues = {r.numero for r in lignes if r.exclue}
+    assert exclues == {6, 7, 8, 9, 10}  # the five rows with a bad cell; H11's computed result is kept
+    assert next(r for r in lignes if r.numero == 11).valeurs["montant_ht"] == 3000
+
+
+def test_onglet_illisible_sans_cascade(bons: list[Path], deja_la: list[list], tmp_path: Path) -> None:
+    """A sheet neither reader can read (a shared string beyond the table) is one entry naming the sheet,
+    not one « cellule nommée » entry per input; the other sheets are read."""
+    onglet, ref = cellule_nommee(DEMO_BMH, "F01_A1_2026_REALISE")
+    mauvais = poser_cellules(DEMO_BMH, tmp_path / DEMO_BMH.name, onglet, {ref: b' t="s"><v>999999</v>'})
+    resultat = consolider_a_part(mauvais, *bons)
+    assert resultat["consolides"] == ["ARC", "BMH", "NMH"]
+    ((_, code, sur_onglet, _, message),) = nouveaux(resultat, deja_la)
+    assert (code, sur_onglet) == ("onglet-illisible", onglet)
+    assert f"« {onglet} »" in message

@@ -55,6 +55,90 @@ def test_ancien_xls(tmp_path: Path) -> None:
     assert codes(chemin) == ["format-xls"]
 
 
+def _cfb_repertoire_a_la_fin(secteurs_donnees: int) -> bytes:
+    """A compound file laid out as LibreOffice writes an .xls: the ``Workbook`` stream first, then the
+    directory, then the FAT (512-byte sectors)."""
+    import struct
+
+    fin_de_chaine, secteur_fat = 0xFFFFFFFE, 0xFFFFFFFD
+    rep = secteurs_donnees
+    nb_fat = (secteurs_donnees + 1) // 127 + 1  # 128 entries a FAT sector, the FAT's own sectors included
+    fat = [i + 1 for i in range(secteurs_donnees - 1)] + [fin_de_chaine, fin_de_chaine]
+    fat += [secteur_fat] * nb_fat
+    fat += [0xFFFFFFFF] * (-len(fat) % 128)
+
+    def entree(nom: str, genre: int, debut: int, taille: int, enfant: int = 0xFFFFFFFF) -> bytes:
+        code = nom.encode("utf-16-le") + b"\0\0"
+        return (
+            code.ljust(64, b"\0")
+            + struct.pack("<HBB3I", len(code), genre, 1, 0xFFFFFFFF, 0xFFFFFFFF, enfant)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", debut, taille)
+        )
+
+    repertoire = entree("Root Entry", 5, fin_de_chaine, 0, enfant=1) + entree(
+        "Workbook", 2, 0, secteurs_donnees * 512
+    )
+    repertoire = repertoire.ljust(512, b"\0")
+    entete = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<IIIIIIIII", 0, nb_fat, rep, 0, 4096, fin_de_chaine, 0, fin_de_chaine, 0)
+        + struct.pack("<109I", *[rep + 1 + i for i in range(nb_fat)], *([0xFFFFFFFF] * (109 - nb_fat)))
+    )
+    assert len(entete) == 512
+    return entete + b"\x09\x08" * (secteurs_donnees * 256) + repertoire + struct.pack(f"<{len(fat)}I", *fat)
+
+
+def test_xls_repertoire_loin_du_debut(tmp_path: Path) -> None:
+    """An .xls whose directory lies past the first 64 KiB (LibreOffice writes it after the Workbook stream)
+    is told as an .xls from its directory, not as an unknown Office document."""
+    from rse_xl.ooxml import noms_cfb
+
+    chemin = tmp_path / "libreoffice.xls"
+    contenu = _cfb_repertoire_a_la_fin(secteurs_donnees=300)
+    assert "Workbook".encode("utf-16-le") not in contenu[: 1 << 16]  # the case the old look missed
+    chemin.write_bytes(contenu)
+    with open(chemin, "rb") as f:
+        assert noms_cfb(f) == {"Root Entry", "Workbook"}
+    assert codes(chemin) == ["format-xls"]
+
+
+def test_cfb_en_boucle_ou_tronque(tmp_path: Path) -> None:
+    """A directory chain that loops on itself, or a FAT past the end of the file, ends (no hang, no crash)."""
+    import struct
+
+    from rse_xl.ooxml import noms_cfb
+
+    contenu = bytearray(_cfb_repertoire_a_la_fin(secteurs_donnees=4))
+    fat = 512 * (1 + 4 + 1)  # header, four data sectors, the directory: then the FAT
+    struct.pack_into("<I", contenu, fat + 4 * 4, 4)  # the directory sector points to itself
+    boucle = tmp_path / "boucle.xls"
+    boucle.write_bytes(bytes(contenu))
+    with open(boucle, "rb") as f:
+        assert noms_cfb(f) == {"Root Entry", "Workbook"}
+    tronque = tmp_path / "tronque.xls"
+    tronque.write_bytes(bytes(contenu[:1024]))
+    with open(tronque, "rb") as f:
+        assert noms_cfb(f) == set()
+    assert codes(tronque) == ["type-fichier-inconnu"]
+
+
+def test_xls_enregistre_par_libreoffice(tmp_path: Path) -> None:
+    """A real .xls saved by LibreOffice Calc is reported as format-xls, with the advice to re-save it."""
+    from aides import soffice_ou_skip
+
+    from rse_xl.libreoffice import convertir
+
+    soffice_ou_skip()
+    source = tmp_path / "office.xlsx"
+    shutil.copy(Path(__file__).resolve().parent.parent / "workbooks" / "RSE_2025-2027_ARC.xlsx", source)
+    xls = convertir(source, "xls", tmp_path / "xls")
+    assert codes(xls) == ["format-xls"]
+
+
 def test_classeur_chiffre(tmp_path: Path) -> None:
     """A workbook encrypted with a password is a compound file holding EncryptionInfo and EncryptedPackage."""
     chemin = tmp_path / "protege.xlsx"
