@@ -16,6 +16,7 @@ import re
 import sys
 import tempfile
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from rse_xl.referentiel import Convention
 
 __all__ = [
+    "adresse_classeur",
     "chemin_local",
     "consolider",
     "generer_synthese",
@@ -115,11 +117,16 @@ def _bouton(titre: str, livre: Any, travail: Callable[[_Maitre], tuple[str, str]
     except Exception as exc:  # a button never shows a traceback: the message says what to do instead
         message, mode = _message_inattendu(titre, exc), "critical"
     finally:
-        # Set from another process, these stay as left even after Python exits: restore them whatever happened.
-        app.screen_updating = True
-        app.display_alerts = True
-        app.status_bar = False  # False gives the status bar back to Excel
-    app.alert(message, title=f"rse-xl — {titre}", mode=mode)
+        # Set from another process, these stay as left even after Python exits: restore them whatever happened,
+        # each on its own (one failing must not leave the others, nor hide the result).
+        for reglage, valeur in (("screen_updating", True), ("display_alerts", True), ("status_bar", False)):
+            with contextlib.suppress(Exception):  # False gives the status bar back to Excel
+                setattr(app, reglage, valeur)
+    try:
+        app.alert(message, title=f"rse-xl — {titre}", mode=mode)
+    except Exception:  # Excel busy or behind another window: the first line, at least, in the status bar
+        with contextlib.suppress(Exception):
+            app.status_bar = f"rse-xl — {message.splitlines()[0]}"
 
 
 def _livre_appelant() -> Any:
@@ -128,10 +135,67 @@ def _livre_appelant() -> Any:
     try:
         return xw.Book.caller()
     except Exception as exc:
+        nom = _nom_appelant(sys.argv)
+        if nom is None:  # not started by RunPython at all
+            raise EntreeError(
+                "Ces fonctions se lancent depuis les boutons du classeur maître (xlwings RunPython). "
+                "Hors d'Excel, utilisez la ligne de commande : rse-xl valider, rse-xl consolider."
+            ) from exc
+        # Started from Excel, but xlwings did not find the book by its name: on macOS, a name with accents
+        # comes through AppleScript in another Unicode form or encoding (xlwings issue #2004).
+        livres = _livres_ouverts(xw)
+        trouve = [b for b in livres if _meme_nom(nom, str(b.name))]
+        if len(trouve) == 1:
+            return trouve[0]
         raise EntreeError(
-            "Ces fonctions se lancent depuis les boutons du classeur maître (xlwings RunPython). "
-            "Hors d'Excel, utilisez la ligne de commande : rse-xl valider, rse-xl consolider."
+            f"Le classeur « {nom} » qui a lancé le bouton n'a pas été retrouvé par xlwings"
+            + (" (nom avec accents ou espaces, que macOS transmet mal)" if _non_ascii(nom) else "")
+            + ". Enregistrez le classeur maître sous un nom sans accents ni espaces, par exemple "
+            "« maitre_RSE.xlsm » (Fichier › Enregistrer sous…), rouvrez-le et recliquez sur le bouton."
         ) from exc
+
+
+def _nom_appelant(argv: Sequence[str]) -> str | None:
+    """The workbook name RunPython passes on the command line (``--wb=NAME`` with ``--from_xl=1``)."""
+    if not any(a.startswith("--from_xl") for a in argv):
+        return None
+    for arg in argv:
+        if arg.startswith("--wb="):
+            return arg.split("=", 1)[1].strip()
+    return ""
+
+
+def _livres_ouverts(xw: Any) -> list[Any]:
+    livres: list[Any] = []
+    with contextlib.suppress(Exception):
+        for app in xw.apps:
+            with contextlib.suppress(Exception):
+                livres.extend(app.books)
+    return livres
+
+
+def _non_ascii(texte: str) -> bool:
+    return not texte.isascii()
+
+
+def _formes(nom: str) -> set[str]:
+    """Forms a workbook name can take between Excel, AppleScript and Python: NFC and NFD, and the UTF-8
+    bytes misread as Mac Roman or Latin-1 (and back)."""
+    formes = {nom}
+    for brut in list(formes):
+        with contextlib.suppress(UnicodeError):
+            formes.add(brut.encode("utf-8", "surrogateescape").decode("mac_roman"))
+        with contextlib.suppress(UnicodeError):
+            formes.add(brut.encode("utf-8", "surrogateescape").decode("latin-1"))
+        for codage in ("mac_roman", "latin-1"):
+            with contextlib.suppress(UnicodeError):
+                formes.add(brut.encode(codage).decode("utf-8"))
+    return {unicodedata.normalize("NFC", f).casefold() for f in formes}
+
+
+def _meme_nom(a: str, b: str) -> bool:
+    """Whether two workbook names are the same name, once Unicode forms and encodings are set aside."""
+    return bool(a) and bool(_formes(a) & _formes(b))
 
 
 def _message_inattendu(titre: str, exc: BaseException) -> str:
@@ -283,7 +347,8 @@ class _Maitre:
                 f"« {livre.name} » n'est pas un classeur maître rse-xl : l'onglet « {ONGLET_PARAMETRES} » manque."
             )
         self.conv = referentiel()
-        self.chemin = chemin_local(livre.fullname)  # None: a web address with no synced copy on this PC
+        self.adresse = adresse_classeur(livre)
+        self.chemin = chemin_local(self.adresse)  # None: a web address with no synced copy on this PC
         self.dossier = self.chemin.parent if self.chemin else None
         self.reglages = lire_parametres(livre, self.conv)
         self.aujourdhui = self.reglages.date_reference or dt.date.today()
@@ -416,8 +481,12 @@ class _Maitre:
                     self.livre, source, onglets, anciens=onglets_resultats(self.conv, accueil=False)
                 )
             finally:
-                source.close()  # before the folder is removed: Windows cannot delete an open file
-        self.livre.sheets[onglets[0]].activate()
+                with contextlib.suppress(Exception):  # the results are in: a failed close is no failure
+                    source.close()  # before the folder is removed: Windows cannot delete an open file
+        # Showing the first result is a courtesy: Excel refuses it when another window is on top (« Could not
+        # activate App! »), and the results are in the master already.
+        with contextlib.suppress(Exception):
+            self.livre.sheets[onglets[0]].activate()
 
 
 def _dossier_temporaire() -> str | None:
@@ -451,6 +520,30 @@ def remplacer_onglets(livre: Any, source: Any, onglets: Sequence[str], anciens: 
 
 
 # --- OneDrive and SharePoint ---------------------------------------------------------------------------------------
+
+
+def adresse_classeur(livre: Any) -> str:
+    """Excel's own FullName of a workbook (a local path or a web address), read in a way that cannot raise.
+
+    xlwings' ``Book.fullname`` maps a OneDrive/SharePoint address to a local path itself, and raises when it
+    cannot (``XlwingsError``, an ``UnboundLocalError`` for a SharePoint site, "requires your workbook name
+    to be unique" for two synced copies of the same name): the raw address is read first, from the COM
+    object on Windows (``api.FullName``) or through AppleScript on macOS, and ``chemin_local`` remains the
+    one place that maps addresses to synced folders. An empty text when nothing can be read.
+    """
+    lectures: list[Callable[[], Any]] = [
+        lambda: livre.api.FullName,  # Windows: the Workbook COM object
+        lambda: livre.api.full_name.get(),  # macOS: the appscript reference of the workbook
+        lambda: livre.fullname,
+    ]
+    for lire in lectures:
+        try:
+            adresse = lire()
+        except Exception:  # each way may fail on one platform or one kind of address: try the next
+            continue
+        if isinstance(adresse, str) and adresse:
+            return adresse
+    return ""
 
 
 def chemin_local(

@@ -160,7 +160,7 @@ def parametres(conv: Convention) -> list[Parametre]:
     ]
 
 
-def reglages_xlwings(interpreter: str | None = None) -> list[tuple[str, str | bool, str]]:
+def reglages_xlwings(interpreter: str | None = None) -> list[tuple[str, str, str]]:
     """(key, value, French help) of the ``xlwings.conf`` sheet, as xlwings.bas reads them (GetConfigFromSheet).
 
     ``interpreter`` goes to ``Interpreter_Mac`` when it is a POSIX path (``/…``, ``$HOME/…``, ``~/…``, written
@@ -193,16 +193,34 @@ def reglages_xlwings(interpreter: str | None = None) -> list[tuple[str, str | bo
         ),
         ("Conda Env", "", "Avec conda seulement : le nom de l'environnement, ex. rse-xl."),
         ("UDF Modules", "", "Inutilisé : le classeur maître n'a pas de fonction de cellule (UDF)."),
-        ("Debug UDFs", False, "Laisser FAUX."),
-        ("Use UDF Server", False, "Laisser FAUX : chaque bouton lance un Python neuf, qui se ferme ensuite."),
-        ("Show Console", False, "VRAI montre la fenêtre de commande pendant le traitement (diagnostic)."),
+        ("Debug UDFs", FAUX, "Laisser False (en anglais, comme texte)."),
+        (
+            "Use UDF Server",
+            FAUX,
+            "Laisser False : chaque bouton lance un Python neuf, qui se ferme ensuite.",
+        ),
+        (
+            "Show Console",
+            FAUX,
+            "True montre la fenêtre de commande pendant le traitement (diagnostic) ; False sinon.",
+        ),
         (
             "ADD_WORKBOOK_TO_PYTHONPATH",
-            False,
-            "Laisser FAUX : rse-xl est installé dans Python ; xlwings ne cherche pas le dossier local d'un "
+            FAUX,
+            "Laisser False : rse-xl est installé dans Python ; xlwings ne cherche pas le dossier local d'un "
             "maître ouvert depuis OneDrive ou SharePoint.",
         ),
     ]
+
+
+# xlwings.bas reads every xlwings.conf value through ExpandEnvironmentStrings(ByVal s As String): a Boolean
+# cell arrives as the text Excel's language gives it, « Faux » in a French Excel, and
+# ``OPTIMIZED_CONNECTION = GetConfig("USE UDF SERVER", False)`` then stops on run-time error 13 (xlwings
+# issue #2594). The texts an English Excel would hand over, "True" and "False", behave the same in every
+# language: GetConfig compares and converts them exactly as it does there. They are written as text cells,
+# with a list that offers only those two, so that typing « FAUX » cannot bring the Boolean back.
+VRAI, FAUX = "True", "False"
+BOOLEENS_XLWINGS = (FAUX, VRAI)
 
 
 # --- VBA -------------------------------------------------------------------------------------------------------
@@ -548,8 +566,20 @@ class _Redacteur:
         for ligne, (cle, valeur, aide) in enumerate(reglages_xlwings(self.interpreter)):
             ws.set_row(ligne, 40)
             ws.write_string(ligne, 0, cle, self.cle)
-            if isinstance(valeur, bool):
-                ws.write_boolean(ligne, 1, valeur, self.valeur)
+            if valeur in BOOLEENS_XLWINGS:
+                ws.write_string(ligne, 1, valeur, self.valeur)
+                ws.data_validation(
+                    ligne,
+                    1,
+                    ligne,
+                    1,
+                    {
+                        "validate": "list",
+                        "source": list(BOOLEENS_XLWINGS),
+                        "error_title": "xlwings.conf",
+                        "error_message": "Choisissez False ou True (en anglais) : xlwings lit ce texte.",
+                    },
+                )
             elif valeur:
                 ws.write_string(ligne, 1, valeur, self.valeur)
             else:

@@ -196,8 +196,33 @@ def test_xlwings_conf(tmp_path: Path) -> None:
     assert not any("LICENSE" in k.upper() for k in cles)
     valeurs = dict(bloc)
     assert valeurs["Interpreter_Win"] == win and valeurs["Interpreter_Mac"] is None
-    assert valeurs["Use UDF Server"] is False and valeurs["ADD_WORKBOOK_TO_PYTHONPATH"] is False
+    assert valeurs["Use UDF Server"] == "False" and valeurs["ADD_WORKBOOK_TO_PYTHONPATH"] == "False"
     assert all(ws.cell(i, 1).value is None for i in range(len(bloc) + 1, ws.max_row + 1))
+
+
+def test_conf_sans_booleen_ni_nombre(tmp_path: Path) -> None:
+    """Every value xlwings.bas reads is a text cell: a Boolean cell reaches GetConfig as « Faux » in a French
+    Excel and stops the first click with run-time error 13 (xlwings issue #2594)."""
+    from rse_xl.maitre import dossier_xlwings
+
+    bas = (dossier_xlwings() / "xlwings.bas").read_text(encoding="utf-8", errors="replace")
+    lues = {cle.upper() for cle in re.findall(r'GetConfig\("([^"]+)"', bas)}
+    ws = openpyxl.load_workbook(ecrire_maitre(tmp_path / "m.xlsm"))[ONGLET_CONF]
+    bloc = list(itertools.takewhile(lambda r: r[0].value is not None, ws.iter_rows(min_col=1, max_col=2)))
+    ecrites = {cle.value.upper(): valeur for cle, valeur in bloc}
+    assert {"USE UDF SERVER", "SHOW CONSOLE", "DEBUG UDFS", "ADD_WORKBOOK_TO_PYTHONPATH"} <= lues & set(
+        ecrites
+    )
+    for cle in lues & set(ecrites):
+        cellule = ecrites[cle]
+        assert cellule.data_type in ("s", "n") and not isinstance(cellule.value, bool | int | float), cle
+    booleens = [c for c in ecrites.values() if c.value in ("True", "False")]
+    assert len(booleens) == 4
+    # A list offers only the two texts xlwings compares against, so « FAUX » cannot be typed back.
+    listes = [v for v in ws.data_validations.dataValidation if v.type == "list"]
+    couvertes = {str(r.coord) for v in listes for r in v.sqref.ranges}  # one cell each
+    assert {c.coordinate for c in booleens} <= couvertes
+    assert all(v.formula1 == '"False,True"' for v in listes)
 
 
 def test_interpreter_mac() -> None:

@@ -20,9 +20,11 @@ __all__ = ["Module", "ModuleKind", "build_vba_project", "read_modules_from_files
 ModuleKind = Literal["standard", "class", "document"]
 
 CODEPAGE = "cp1252"
-# SYSKIND_WIN32 (2.3.4.2.1.1). With no p-code (see _VBA_PROJECT) the host recompiles from source,
-# so 32- and 64-bit Excel both open it; 64-bit Excel writes 3 back on its next save.
-SYSKIND = 0x00000001
+# PROJECTSYSKIND (2.3.4.2.1.1): 3 is SYSKIND_WIN64, what 64-bit Excel writes, and what xlwings' own
+# quickstart_standalone.xlsm declares. 64-bit Office is Microsoft's default since Office 2019/365, so this
+# is what the master's users' Excel writes back anyway. With no p-code (see _VBA_PROJECT) every host
+# recompiles from the module sources, so 32-bit Excel and Excel for Mac (which write 1 and 2) open it too.
+SYSKIND = 0x00000003
 LCID = 0x0409
 
 # _VBA_PROJECT stream (2.3.4.1): Reserved1 0x61CC, Version 0xFFFF, Reserved2 0x00, Reserved3.

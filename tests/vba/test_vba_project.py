@@ -133,7 +133,7 @@ def test_streams_and_records(project_bin):
         0x16,
     ]
     values = dict(records[:14])
-    assert values[0x01] == struct.pack("<I", 1)  # SYSKIND_WIN32
+    assert values[0x01] == struct.pack("<I", 3)  # SYSKIND_WIN64, as 64-bit Excel writes it
     assert values[0x02] == values[0x14] == struct.pack("<I", 0x409)
     assert values[0x03] == struct.pack("<H", 1252)
     assert values[0x04] == b"VBAProject"
@@ -330,3 +330,24 @@ def test_small_module_keeps_cp1252_text(project_bin):
     code = olevba_modules(project_bin)["Outils"]
     assert "é à ç € œ" in code
     assert code_lines(code) == code_lines(SMALL_MODULE.source)
+
+
+def test_syskind_comme_xlwings() -> None:
+    """The project declares the SYSKIND of xlwings' own standalone quickstart (written by real Excel)."""
+    import io
+    import zipfile
+    from pathlib import Path
+
+    import olefile
+    import xlwings
+    from oletools.olevba import decompress_stream
+
+    from rse_xl.vba.project import SYSKIND
+
+    modele = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    with zipfile.ZipFile(modele) as z:
+        ole = olefile.OleFileIO(io.BytesIO(z.read("xl/vbaProject.bin")))
+    dir_stream = decompress_stream(bytearray(ole.openstream("VBA/dir").read()))
+    identifiant, taille, syskind = struct.unpack_from("<HII", dir_stream, 0)
+    assert (identifiant, taille) == (0x0001, 4)
+    assert syskind == SYSKIND == 3
