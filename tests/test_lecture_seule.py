@@ -121,7 +121,10 @@ class Garde:
             return [json.loads(ligne) for ligne in j]
 
     def verifier_intactes(self) -> None:
-        """No write attempted, and every input has the same bytes and modification time as before."""
+        """No write attempted, and every input has the same bytes and modification time as before.
+
+        Called right after the guarded call, before the report is looked at: a refused write usually ends up
+        as a « fichier-illisible » problem, and the journal says better which call it was."""
         assert self.tentatives == []
         for p, (empreinte, mtime) in self.avant.items():
             assert sha256(p) == empreinte, f"« {p} » a changé"
@@ -235,7 +238,7 @@ def verifier_lus(validation: Validation | Consolidation) -> None:
     """The three offices were read in full: a guarded run cannot pass because reading failed."""
     rapport = validation.rapport
     assert len(rapport.fichiers) == 3
-    assert not codes(rapport.problemes) & NON_LUS, rapport.aplatir(["code", "detail"])
+    assert not codes(rapport.problemes) & NON_LUS, rapport.aplatir(["fichier", "code", "message"])
     if isinstance(validation, Validation):
         assert {c.office_code for c in validation.retenus} == OFFICES
         assert all(c.lisible and c.saisies for c in validation.classeurs)
@@ -252,27 +255,27 @@ def test_valider(garde, classeurs: list[Path], reference: dict[str, Any]) -> Non
     g = garde(classeurs)
     with g.active():
         resultat = valider(classeurs, aujourdhui=AUJOURDHUI)
+    g.verifier_intactes()
     verifier_lus(resultat)
     assert resultat.rapport.statistiques() == reference
-    g.verifier_intactes()
 
 
 def test_valider_en_parallele(garde, classeurs: list[Path], reference: dict[str, Any]) -> None:
     g = garde(classeurs)
     with g.active():
         resultat = valider(classeurs, aujourdhui=AUJOURDHUI, workers=3)  # threads
+    g.verifier_intactes()
     verifier_lus(resultat)
     assert resultat.rapport.statistiques() == reference
-    g.verifier_intactes()
 
 
 def test_consolider(garde, classeurs: list[Path], reference: dict[str, Any]) -> None:
     g = garde(classeurs)
     with g.active():
         conso = consolider(classeurs, annee=2026, aujourdhui=AUJOURDHUI)
+    g.verifier_intactes()
     verifier_lus(conso)
     assert conso.rapport.statistiques() == reference
-    g.verifier_intactes()
 
 
 def test_consolider_en_processus(garde, tmp_path: Path, classeurs: list[Path]) -> None:
@@ -286,11 +289,11 @@ def test_consolider_en_processus(garde, tmp_path: Path, classeurs: list[Path]) -
     g = garde(lot)
     with g.active():
         conso = consolider(lot, annee=2026, aujourdhui=AUJOURDHUI, workers=2)
+    g.verifier_intactes()
     # Each office is there more than once (so none is retained), but every file was read and knows its office.
     assert len(conso.fichiers) == 8 and {f.office for f in conso.fichiers} == OFFICES
     assert not codes(conso.rapport.problemes) & NON_LUS
     assert conso.rapport.statistiques() == sans_garde
-    g.verifier_intactes()
 
 
 # --- the command line -------------------------------------------------------------------------------------------
@@ -302,12 +305,12 @@ def test_cli_valider(garde, classeurs: list[Path], reference: dict[str, Any]) ->
         r = CliRunner().invoke(
             cli_app, ["valider", str(classeurs[0].parent), "--json", "--date-reference", "30/11/2026"]
         )
+    g.verifier_intactes()
     assert r.exit_code == 0, (r.output, r.exception)
     rapport = json.loads(r.stdout)
     assert rapport["fichiers"] == [str(p) for p in classeurs]
     assert rapport["statistiques"] == reference
     assert not codes(rapport["problemes"]) & NON_LUS
-    g.verifier_intactes()
 
 
 def test_cli_consolider(garde, tmp_path: Path, classeurs: list[Path], reference: dict[str, Any]) -> None:
@@ -331,6 +334,7 @@ def test_cli_consolider(garde, tmp_path: Path, classeurs: list[Path], reference:
                 "csv",
             ],
         )
+    g.verifier_intactes()
     assert r.exit_code == 0, (r.output, r.exception)
     resume = json.loads(r.stdout)
     assert set(resume["offices"]) == OFFICES and resume["resultats"]
@@ -338,7 +342,6 @@ def test_cli_consolider(garde, tmp_path: Path, classeurs: list[Path], reference:
     assert not codes(resume["problemes"]) & NON_LUS
     assert sortie.is_file() and sortie.with_suffix(".csv").is_file()
     assert openpyxl.load_workbook(sortie, read_only=True).sheetnames  # a real workbook was written
-    g.verifier_intactes()
 
 
 # --- the master's buttons (rse_xl.excel, through the fake of xlwings) -------------------------------------------
@@ -387,6 +390,7 @@ def test_boutons_du_maitre(
     g = garde([*classeurs, tmp_path / "maitre_RSE.xlsm"])
     with g.active():
         bouton(livre)
+    g.verifier_intactes()
     ((alerte,),) = [livre.app.alerts]
     avertissements = reference["avertissements"]
     assert alerte["prompt"].startswith(
@@ -399,7 +403,6 @@ def test_boutons_du_maitre(
     assert all(o.nom in textes for o in conv.offices), textes[:500]
     if bouton is excel.generer_synthese:
         assert (tmp_path / "synthese_RSE_2026.xlsx").is_file()
-    g.verifier_intactes()
 
 
 # --- the guard itself catches writes ----------------------------------------------------------------------------
