@@ -13,7 +13,14 @@ from rse_xl.demo import generer_saisie
 from rse_xl.layout import Champ, nom_defini
 from rse_xl.lecture import lire_classeur
 from rse_xl.libreoffice import convertir
-from rse_xl.modele import ecrire_classeur, nom_fichier_modele, trouver_office
+from rse_xl.modele import (
+    COL_ANNEE,
+    COL_CONTROLE,
+    COL_REALISE,
+    ecrire_classeur,
+    nom_fichier_modele,
+    trouver_office,
+)
 from rse_xl.referentiel import referentiel
 from rse_xl.regles import calculer, regle_de
 
@@ -70,18 +77,27 @@ def test_colonne_controle_ok(recalcule) -> None:
     """With typed values equal to the registers, every live check says OK."""
     _office, saisie, _source, sortie = recalcule
     wb = openpyxl.load_workbook(sortie, data_only=True)
+    annees = (2025, 2026)
+    # One live check per action computed from the registers and per year typed: every one must be compared.
+    attendues = len(annees) * sum(regle_de(a) is not None for f in CONV.fiches for a in f.actions)
+    assert attendues == 2 * 33
+    comparees = 0
     for fiche in CONV.fiches:
         for action in fiche.actions:
             if regle_de(action) is None:
                 continue
-            for annee in (2025, 2026):
+            for annee in annees:
                 ((onglet, ref),) = wb.defined_names[nom_defini(action, annee, Champ.REALISE)].destinations
                 ligne, col = depuis_a1(ref.replace("$", ""))
-                controle = (
-                    wb[onglet].cell(ligne + 1, col + 1 + 4).value
-                )  # Réalisé → Contrôle, four columns right
+                assert col == COL_REALISE and wb[onglet].cell(ligne + 1, COL_ANNEE + 1).value == annee
+                # The block's header row is just above its first year (1-based: ``ligne`` is 0-based).
+                entete = ligne - CONV.periode.index(annee)
+                assert wb[onglet].cell(entete, COL_CONTROLE + 1).value == "Contrôle"
+                controle = wb[onglet].cell(ligne + 1, COL_CONTROLE + 1).value
                 if saisie.valeurs.get(nom_defini(action, annee, Champ.REALISE)) is not None:
                     assert controle == "OK", (action.code, annee, controle)
+                    comparees += 1
+    assert comparees == attendues
 
 
 @pytest.mark.parametrize("office", CONV.offices, ids=lambda o: o.code)
