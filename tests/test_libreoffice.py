@@ -136,3 +136,47 @@ def test_valeurs_en_cache_egales_au_calcul_de_libreoffice(recalcule) -> None:
                     continue
                 ecarts.append((fiche.onglet, cellule.coordinate, cache, calc))
     assert not ecarts, ecarts[:10]
+
+
+def test_seuil_des_marches_dans_les_formules(tmp_path: Path) -> None:
+    """The live formula of 3.3 and 14.1 counts contracts « > 40 000 € HT » as Python does, to the cent: with
+    contracts of 39 999,99 €, exactly 40 000 € and 40 000,01 €, LibreOffice and Python both count one."""
+    import datetime as dt
+
+    from rse_xl.modele import Saisie
+    from rse_xl.referentiel import Registre
+
+    soffice_ou_skip()
+
+    def marche(n: int, montant: float) -> dict[str, object]:
+        return {
+            "reference": f"M-2026-{n:02d}",
+            "objet": f"Marché {n}",
+            "nature": "Services",
+            "procedure": "Appel d'offres ouvert",
+            "negociation": "Non",
+            "date_lancement": dt.date(2026, 3, 2),
+            "date_notification": dt.date(2026, 5, 4),
+            "montant_ht": montant,
+            "clause_variation": "Oui",
+            "criteres_env": "Oui",
+            "clause_insertion": "Non",
+            "reserve": "Non",
+        }
+
+    office = trouver_office(CONV, "BMH")
+    lignes = [marche(1, 39_999.99), marche(2, 40_000.0), marche(3, 40_000.01)]
+    source = tmp_path / "seuil.xlsx"
+    ecrire_classeur(source, office, Saisie(registres={Registre.MARCHES: lignes}))
+    sortie = convertir(source, "xlsx:Calc MS Excel 2007 XML", tmp_path / "calc", timeout=180, recalculer=True)
+    lu = lire_classeur(source, CONV)
+    wb = openpyxl.load_workbook(sortie, data_only=True)
+    actions = {a.code: a for f in CONV.fiches for a in f.actions}
+    for code in ("F03.A3", "F14.A1"):
+        action = actions[code]
+        attendu = calculer(
+            action, 2026, {Registre.MARCHES: lu.lignes_valides(Registre.MARCHES)}, CONV.parametres
+        )
+        assert attendu is not None and (attendu.numerateur, attendu.denominateur) == (1, 1), code
+        ((onglet, ref),) = wb.defined_names[nom_defini(action, 2026, "CALCULE")].destinations
+        assert wb[onglet][ref.replace("$", "")].value == pytest.approx(attendu.valeur), code

@@ -1,0 +1,140 @@
+"""Mutation run on the core of rse-xl (issue #16): how many deliberate small bugs the test suite catches.
+
+    python bench/mutation.py                    # the six core modules (long: see bench/MUTATION.md)
+    python bench/mutation.py rse_xl/regles.py   # one module
+    python bench/mutation.py --resultats        # score and survivors of the last run, from mutants/
+
+mutmut 3 (installed by this script if missing) copies the package into ``mutants/``, mutates every
+function of the chosen modules, and runs, for each mutant, the tests that reach that function. A mutant
+that no test fails "survives": either a test is missing, or the mutant changes nothing a user can see
+(equivalent). bench/MUTATION.md lists the score and the survivors judged equivalent, one reason each.
+Not part of .ci/run: a full run takes far more than the CI budget allows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+VERSION_MUTMUT = "3.8.1"
+COEUR = (
+    "rse_xl/regles.py",
+    "rse_xl/indicateurs.py",
+    "rse_xl/validation.py",
+    "rse_xl/controles.py",
+    "rse_xl/conversion.py",
+    "rse_xl/fichiers.py",
+)
+# The tests that exercise the core directly; mutmut runs, for each mutant, those that reach its function.
+# Not test_hostiles.py: its cases run in child processes, which do not see the mutants.
+TESTS = (
+    "tests/test_regles.py",
+    "tests/test_statuts.py",
+    "tests/test_indicateurs.py",
+    "tests/test_validation.py",
+    "tests/test_donnees_partielles.py",
+    "tests/test_sorties.py",
+    "tests/test_robustesse.py",
+)
+
+
+def _config(modules: list[str]) -> str:
+    """The [tool.mutmut] table for these modules (written into the copy's pyproject.toml only)."""
+    autres = sorted(
+        str(p.relative_to(RACINE))
+        for p in (RACINE / "rse_xl").rglob("*.py")
+        if str(p.relative_to(RACINE)) not in modules
+    )
+    lignes = [
+        "[tool.mutmut]",
+        'paths_to_mutate = ["rse_xl/"]',
+        "do_not_mutate = [" + ", ".join(f'"{a}"' for a in autres) + "]",
+        'also_copy = ["workbooks/", "templates/", "bench/"]',
+        "tests_dir = [" + ", ".join(f'"{t}"' for t in TESTS) + "]",
+    ]
+    return "\n".join(lignes) + "\n"
+
+
+def _installer() -> None:
+    try:
+        import mutmut  # noqa: F401
+    except ImportError:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", f"mutmut=={VERSION_MUTMUT}"], check=True
+        )
+
+
+def _copie(dossier: Path, modules: list[str]) -> None:
+    """A copy of the project where mutmut may write its mutants/ folder and its configuration."""
+    if dossier.exists():
+        shutil.rmtree(dossier)
+    ignorer = shutil.ignore_patterns(
+        ".git", "mutants", "__pycache__", "*.egg-info", ".mypy_cache", ".ruff_cache"
+    )
+    shutil.copytree(RACINE, dossier, ignore=ignorer)
+    pyproject = dossier / "pyproject.toml"
+    texte = re.sub(r"(?ms)^\[tool\.mutmut\].*?(?=^\[|\Z)", "", pyproject.read_text(encoding="utf-8"))
+    pyproject.write_text(texte.rstrip() + "\n\n" + _config(modules), encoding="utf-8")
+
+
+def resultats(dossier: Path) -> tuple[Counter[str], list[str]]:
+    """(count per status, survivors) of the last run in ``dossier``."""
+    sortie = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        cwd=dossier,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    etats: Counter[str] = Counter()
+    survivants = []
+    for ligne in sortie.splitlines():
+        nom, _, etat = ligne.strip().rpartition(": ")
+        if nom:
+            etats[etat] += 1
+            if etat == "survived":
+                survivants.append(nom)
+    return etats, survivants
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("modules", nargs="*", default=list(COEUR))
+    parser.add_argument(
+        "--dossier", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "rse-xl-mutation"
+    )
+    parser.add_argument("--processus", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--resultats", action="store_true", help="only print the last run's results")
+    args = parser.parse_args()
+    _installer()
+    if not args.resultats:
+        _copie(args.dossier, args.modules)
+        env = {**os.environ, "PYTHONPATH": ""}
+        subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.processus)],
+            cwd=args.dossier,
+            env=env,
+            check=False,
+        )
+    etats, survivants = resultats(args.dossier)
+    tues = etats["killed"] + etats["timeout"] + etats["segfault"]
+    total = sum(etats.values()) - etats["skipped"] - etats["not checked"]
+    print(f"mutants : {sum(etats.values())} ; états : {dict(etats)}")
+    if total:
+        print(f"score : {tues}/{total} = {tues / total:.1%} tués")
+    for nom in survivants:
+        print(f"survivant : {nom}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
