@@ -10,6 +10,7 @@ but one temporary file, deleted at once; a check that fails unexpectedly is one 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.metadata
 import os
 import sys
@@ -382,7 +383,7 @@ class _Contexte:
                     "fichier de chaque office), enregistrez, puis relancez.",
                 )
             ]
-        verifications = []
+        verifications: list[Verification] = []
         if r.dossier:
             verifications += _proteger(
                 "Dossier des classeurs des offices", lambda: self._dossier_offices(r.dossier or "")
@@ -390,7 +391,7 @@ class _Contexte:
         noms = {o.code: o.nom for o in self.convention.offices}
         for code, texte in r.fichiers.items():
             sujet = f"Fichier de {noms.get(code, code)}"
-            verifications += _proteger(sujet, lambda s=sujet, t=texte: self._fichier_office(s, t))
+            verifications += _proteger(sujet, functools.partial(self._fichier_office, sujet, texte))
         return verifications
 
     def _dossier_offices(self, texte: str) -> Verification:
