@@ -386,6 +386,40 @@ def cmd_maitre(
     console.print(f"Classeur maître écrit : {chemin.resolve()}")
 
 
+# --- diagnostic --------------------------------------------------------------------------------------------
+
+
+@app.command("diagnostic")
+def cmd_diagnostic(
+    maitre: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="MAITRE.xlsm",
+            help="Classeur maître dont vérifier les paramètres (lu, jamais modifié). Sans lui : Python, "
+            "rse-xl et xlwings seulement.",
+            show_default=False,
+        ),
+    ] = None,
+    en_json: Annotated[bool, typer.Option("--json", help="Liste des vérifications en JSON.")] = False,
+) -> None:
+    """Vérifier ce PC avant la première campagne : Python, xlwings, dossiers du classeur maître ; code 1 s'il y a à corriger."""
+    from dataclasses import asdict
+
+    from rse_xl.diagnostic import diagnostiquer, lire_reglages, texte_diagnostic
+
+    reglages = lire_reglages(maitre) if maitre is not None else None
+    verifications = diagnostiquer(
+        adresse_maitre=str(maitre.resolve()) if maitre is not None else None,
+        reglages=reglages,
+        version_vba=None,
+    )
+    if en_json:
+        _json([asdict(v) for v in verifications])
+    else:
+        console.print(texte_diagnostic(verifications), markup=False, highlight=False)
+    raise typer.Exit(CODE_OK if all(v.ok for v in verifications) else CODE_ERREURS)
+
+
 # --- demo --------------------------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ import pytest
 from test_aide import ANGLAIS
 
 from rse_xl.cli import main
+from rse_xl.maitre import ecrire_maitre
 
 RACINE = Path(__file__).resolve().parent.parent
 README = (RACINE / "README.md").read_text(encoding="utf-8")
@@ -22,7 +23,7 @@ REFERENCE = README.split("## Référence de la ligne de commande", 1)[1].split("
 COMMANDES_DOCUMENTEES = re.findall(r"^\| `rse-xl ([a-z-]+)", REFERENCE, re.MULTILINE)
 
 # command → [(arguments, documented exit code)]; {tmp} is a fresh folder, {texte} a text file named .xlsx,
-# {vide} an empty folder.
+# {vide} an empty folder, {maitre} a blank master (no folder in Paramètres: one check to fix).
 CAS: dict[str, list[tuple[list[str], int]]] = {
     "referentiel": [
         (["referentiel"], 0),
@@ -66,6 +67,16 @@ CAS: dict[str, list[tuple[list[str], int]]] = {
         (["maitre", "-o", "{tmp}/m.xlsx"], 2),
         (["maitre", "--interpreter"], 2),
     ],
+    "diagnostic": [
+        (["diagnostic"], 0),
+        (["diagnostic", "--json"], 0),
+        (["diagnostic", "{maitre}"], 1),
+        (["diagnostic", "{maitre}", "--json"], 1),
+        (["diagnostic", "{tmp}/absent.xlsm"], 2),
+        (["diagnostic", "{texte}"], 2),
+        (["diagnostic", "{vide}"], 2),
+        (["diagnostic", "--jsn"], 2),
+    ],
     "demo": [
         (["demo", "-o", "{tmp}/demo", "--graine", "3"], 0),
         (["demo", "--graine", "x"], 2),
@@ -91,8 +102,13 @@ def test_commande(
     texte.write_text("pas un classeur", encoding="utf-8")
     vide = tmp_path / "vide"
     vide.mkdir()
+    if "{maitre}" in args:
+        ecrire_maitre(tmp_path / "maitre_RSE.xlsm")
     args = [
-        a.replace("{tmp}", str(tmp_path)).replace("{texte}", str(texte)).replace("{vide}", str(vide))
+        a.replace("{tmp}", str(tmp_path))
+        .replace("{texte}", str(texte))
+        .replace("{vide}", str(vide))
+        .replace("{maitre}", str(tmp_path / "maitre_RSE.xlsm"))
         for a in args
     ]
     code = main(args)
