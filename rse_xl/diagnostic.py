@@ -23,7 +23,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from rse_xl import __version__
-from rse_xl.errors import EntreeError, FichierError, RseXlError
+from rse_xl.errors import FichierError, RseXlError
 from rse_xl.fichiers import raison, texte_chemin
 
 if TYPE_CHECKING:
@@ -348,28 +348,10 @@ class _Contexte:
         return self._convention
 
     def resoudre(self, texte: str, quoi: str) -> Path:
-        """A path typed in Paramètres, as the buttons resolve it (``rse_xl.excel._Maitre.resoudre``)."""
-        from rse_xl.excel import chemin_local
+        """A path typed in Paramètres, exactly as the buttons resolve it."""
+        from rse_xl.excel import resoudre_chemin
 
-        texte = texte.strip().strip('"').strip()  # Explorer's « Copy as path » adds quotes
-        if "://" in texte:
-            local = chemin_local(texte, self.environ, self.maison)
-            if local is None:
-                raise EntreeError(
-                    f"{quoi} « {texte} » est une adresse web, sans copie synchronisée trouvée sur ce PC : "
-                    "synchronisez ce dossier avec OneDrive, ou indiquez dans l'onglet Paramètres le chemin "
-                    "du dossier synchronisé sur ce PC."
-                )
-            return local
-        chemin = Path(os.path.expandvars(os.path.expanduser(texte)))
-        if chemin.is_absolute():
-            return chemin
-        if self.dossier is None:
-            raise EntreeError(
-                f"{quoi} « {texte} » est un chemin relatif, mais le dossier du classeur maître est inconnu : "
-                "indiquez un chemin complet dans l'onglet Paramètres."
-            )
-        return self.dossier / chemin
+        return resoudre_chemin(texte, quoi, self.dossier, self.environ, self.maison)
 
     def entrees(self) -> list[Verification]:
         r = self.reglages
@@ -483,21 +465,13 @@ class _Contexte:
         return Verification(sujet, True, affiche)
 
     def _sortie(self) -> Path:
-        """The summary's path, as « Générer la synthèse » computes it (``rse_xl.excel._Maitre.sortie``)."""
+        """The summary's path, exactly as « Générer la synthèse » computes it."""
         from rse_xl.consolidation import annee_par_defaut
+        from rse_xl.excel import chemin_synthese
 
         r = self.reglages
         annee = r.annee or annee_par_defaut(self.convention, r.date_reference or dt.date.today())
-        defaut = f"synthese_RSE_{annee}.xlsx"
-        chemin = self.resoudre(r.synthese or defaut, "Le classeur de synthèse")
-        if chemin.is_dir():
-            chemin = chemin / defaut
-        if chemin.suffix.lower() != ".xlsx":
-            raise EntreeError(
-                f"Classeur de synthèse « {chemin.name} » dans l'onglet Paramètres : la synthèse s'écrit en "
-                ".xlsx, corrigez le nom."
-            )
-        return chemin
+        return chemin_synthese(r, annee, self.dossier, self.environ, self.maison)
 
     def _sortie_ou_rien(self) -> Path | None:
         try:

@@ -43,13 +43,18 @@ if TYPE_CHECKING:
 __all__ = [
     "adresse_classeur",
     "chemin_local",
+    "chemin_synthese",
     "consolider",
+    "diagnostic",
     "generer_synthese",
     "lire_parametres",
     "remplacer_onglets",
+    "resoudre_chemin",
     "valider",
 ]
 
+ONGLET_DIAGNOSTIC = "Diagnostic"
+LONGUEUR_MESSAGE_MAX = 1000  # characters a VBA MsgBox shows (its prompt stops near 1 024)
 FICHIER_JOURNAL = "rse-xl-excel.log"  # in the temporary folder: the traceback of an unexpected error
 
 
@@ -69,6 +74,75 @@ def consolider(livre: Any = None) -> None:
 def generer_synthese(livre: Any = None) -> None:
     """Button « Générer la synthèse »: as Consolider, and write the summary workbook (and CSV) to disk."""
     _bouton("Générer la synthèse", livre, _generer_synthese)
+
+
+def diagnostic(version_vba: str | None = None, livre: Any = None) -> None:
+    """Button « Diagnostic »: can this PC run the other buttons? One line per check, in one message box.
+
+    ``version_vba`` is the xlwings version of the VBA module that runs the button (passed by RseXl.bas).
+    Nothing here may stop short of the message: a setting that cannot be read is one line to fix."""
+    livre = livre if livre is not None else _livre_appelant()
+    app = livre.app
+    try:
+        message, mode = _diagnostic(livre, version_vba)
+    except Exception as exc:  # a button never shows a traceback
+        message, mode = _message_inattendu("Diagnostic", exc), "critical"
+    _alerter(app, message, "Diagnostic", mode)
+
+
+def _diagnostic(livre: Any, version_vba: str | None) -> tuple[str, str]:
+    from rse_xl.diagnostic import Verification, diagnostiquer, texte_diagnostic
+    from rse_xl.referentiel import referentiel
+
+    conv = referentiel()
+    erreurs: list[str] = []
+    reglages = lire_parametres(livre, conv, erreurs)
+    avant = [
+        Verification("Onglet Paramètres", False, erreur, "Corrigez la case indiquée, puis relancez.")
+        for erreur in erreurs
+    ]
+    verifications = avant + diagnostiquer(
+        adresse_maitre=adresse_classeur(livre) or None,
+        reglages=reglages,
+        version_vba=version_vba or None,
+        convention=conv,
+    )
+    texte = texte_diagnostic(verifications)
+    mode = "info" if all(v.ok for v in verifications) else "critical"
+    if len(texte) <= LONGUEUR_MESSAGE_MAX:
+        return texte, mode
+    # Too long for a message box: every line in a sheet of the master, the start of the text in the box.
+    try:
+        copier_onglets(
+            livre, lambda wb: _onglet_diagnostic(wb, verifications), [ONGLET_DIAGNOSTIC], [ONGLET_DIAGNOSTIC]
+        )
+        suite = f"Le détail de chaque vérification est dans l'onglet « {ONGLET_DIAGNOSTIC} »."
+    except Exception:  # the sheet is a convenience: the message still says where the rest is
+        suite = "La suite : lancez « rse-xl diagnostic » dans une invite de commande, avec le chemin de ce classeur."
+    debut = texte[: LONGUEUR_MESSAGE_MAX - len(suite) - 3].rsplit("\n", 1)[0]
+    return f"{debut}\n…\n{suite}", mode
+
+
+def _onglet_diagnostic(wb: Any, verifications: Sequence[Any]) -> None:
+    from rse_xl.diagnostic import texte_diagnostic
+
+    ws = wb.add_worksheet(ONGLET_DIAGNOSTIC)
+    gras = wb.add_format({"bold": True, "font_size": 14})
+    entete = wb.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "border": 1})
+    texte = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    ok = wb.add_format({"bold": True, "valign": "top", "border": 1, "bg_color": "#C6EFCE"})
+    ko = wb.add_format({"bold": True, "valign": "top", "border": 1, "bg_color": "#FFC7CE"})
+    ws.write_string(0, 0, texte_diagnostic(verifications).splitlines()[0], gras)
+    for j, (titre, largeur) in enumerate(
+        (("État", 12), ("Vérification", 30), ("Constat", 60), ("À faire", 70))
+    ):
+        ws.write_string(2, j, titre, entete)
+        ws.set_column(j, j, largeur)
+    for i, v in enumerate(verifications, start=3):
+        ws.write_string(i, 0, "OK" if v.ok else "À corriger", ok if v.ok else ko)
+        ws.write_string(i, 1, v.sujet, texte)
+        ws.write_string(i, 2, v.detail, texte)
+        ws.write_string(i, 3, v.conseil, texte)
 
 
 def _valider(maitre: _Maitre) -> tuple[str, str]:
@@ -122,9 +196,14 @@ def _bouton(titre: str, livre: Any, travail: Callable[[_Maitre], tuple[str, str]
         for reglage, valeur in (("screen_updating", True), ("display_alerts", True), ("status_bar", False)):
             with contextlib.suppress(Exception):  # False gives the status bar back to Excel
                 setattr(app, reglage, valeur)
+    _alerter(app, message, titre, mode)
+
+
+def _alerter(app: Any, message: str, titre: str, mode: str) -> None:
+    """The one message box that ends a button; if Excel cannot show it, its first line in the status bar."""
     try:
         app.alert(message, title=f"rse-xl — {titre}", mode=mode)
-    except Exception:  # Excel busy or behind another window: the first line, at least, in the status bar
+    except Exception:  # Excel busy or behind another window
         with contextlib.suppress(Exception):
             app.status_bar = f"rse-xl — {message.splitlines()[0]}"
 
@@ -262,8 +341,11 @@ class Reglages:
     export_csv: bool = False
 
 
-def lire_parametres(livre: Any, conv: Convention) -> Reglages:
-    """Read the settings of a master workbook by their defined names; bad values raise in French."""
+def lire_parametres(livre: Any, conv: Convention, erreurs: list[str] | None = None) -> Reglages:
+    """Read the settings of a master workbook by their defined names; bad values raise in French.
+
+    With ``erreurs``, a bad value is added to it instead and its setting left empty (the diagnostic reads
+    everything it can)."""
 
     def valeur(nom: str) -> Any:
         if nom not in livre.names:
@@ -273,14 +355,25 @@ def lire_parametres(livre: Any, conv: Convention) -> Reglages:
             )
         return livre.names[nom].refers_to_range.value
 
-    fichiers = {o.code: t for o in conv.offices if (t := _texte(valeur(nom_parametre_fichier(o.code))))}
+    def lu(lire: Callable[[], Any], defaut: Any = None) -> Any:
+        if erreurs is None:
+            return lire()
+        try:
+            return lire()
+        except RseXlError as exc:
+            erreurs.append(str(exc))
+            return defaut
+
+    fichiers = lu(
+        lambda: {o.code: t for o in conv.offices if (t := _texte(valeur(nom_parametre_fichier(o.code))))}, {}
+    )
     return Reglages(
-        annee=_annee(valeur(PARAM_ANNEE), conv),
-        date_reference=_date(valeur(PARAM_DATE_REFERENCE)),
-        dossier=_texte(valeur(PARAM_DOSSIER)),
+        annee=lu(lambda: _annee(valeur(PARAM_ANNEE), conv)),
+        date_reference=lu(lambda: _date(valeur(PARAM_DATE_REFERENCE))),
+        dossier=lu(lambda: _texte(valeur(PARAM_DOSSIER))),
         fichiers=fichiers,
-        synthese=_texte(valeur(PARAM_SYNTHESE)),
-        export_csv=_oui_non(valeur(PARAM_EXPORT_CSV)),
+        synthese=lu(lambda: _texte(valeur(PARAM_SYNTHESE))),
+        export_csv=lu(lambda: _oui_non(valeur(PARAM_EXPORT_CSV)), False),
     )
 
 
@@ -359,37 +452,11 @@ class _Maitre:
 
     def resoudre(self, texte: str, quoi: str) -> Path:
         """A path typed in Paramètres: web addresses mapped to the synced folder, relative to the master."""
-        texte = texte.strip().strip('"').strip()  # Explorer's « Copy as path » adds quotes
-        if "://" in texte:
-            local = chemin_local(texte)
-            if local is None:
-                raise EntreeError(
-                    f"{quoi} « {texte} » est une adresse web, sans copie synchronisée trouvée sur ce PC : "
-                    "indiquez dans l'onglet Paramètres le chemin du dossier synchronisé (OneDrive) sur ce PC."
-                )
-            return local
-        chemin = Path(os.path.expandvars(os.path.expanduser(texte)))
-        if chemin.is_absolute():
-            return chemin
-        if self.dossier is None:
-            raise EntreeError(
-                f"{quoi} « {texte} » est un chemin relatif, mais le dossier du classeur maître est inconnu "
-                "(maître ouvert depuis SharePoint ou OneDrive sans dossier synchronisé sur ce PC, ou jamais "
-                "enregistré) : indiquez un chemin complet dans l'onglet Paramètres."
-            )
-        return self.dossier / chemin
+        return resoudre_chemin(texte, quoi, self.dossier)
 
     def sortie(self) -> Path:
         """Where « Générer la synthèse » writes the summary workbook."""
-        defaut = f"synthese_RSE_{self.annee}.xlsx"
-        chemin = self.resoudre(self.reglages.synthese or defaut, "Le classeur de synthèse")
-        if chemin.is_dir():
-            chemin = chemin / defaut
-        if chemin.suffix.lower() != ".xlsx":
-            raise EntreeError(
-                f"Classeur de synthèse « {chemin.name} » dans l'onglet Paramètres : la synthèse s'écrit en .xlsx."
-            )
-        return chemin
+        return chemin_synthese(self.reglages, self.annee, self.dossier)
 
     def classeurs(self) -> list[Path]:
         """The offices' workbooks named in Paramètres, without the master itself or the summary it writes."""
@@ -454,39 +521,108 @@ class _Maitre:
 
     def afficher(self, conso: Consolidation, onglets: Sequence[str]) -> None:
         """Render the result sheets into a temporary workbook and copy ``onglets`` into the master."""
-        import xlsxwriter
-
-        from rse_xl.synthese import OPTIONS_CLASSEUR, onglets_resultats, remplir_classeur
+        from rse_xl.synthese import onglets_resultats, remplir_classeur
 
         self.statut("mise en forme des résultats…")
         # Links to the offices' files are written relative to the master's folder, where the sheets end up.
         dossier_liens = self.dossier
         if dossier_liens is None:  # master on the web: links relative to the inputs are the best guess
             dossier_liens = Path(conso.fichiers[0].chemin).parent if conso.fichiers else Path.cwd()
-        with tempfile.TemporaryDirectory(
-            prefix="rse-xl-", dir=_dossier_temporaire(), ignore_cleanup_errors=True
-        ) as dossier:
-            # A name no open workbook has: Excel cannot open two workbooks with the same name.
-            temporaire = Path(dossier) / f"rse-xl-resultats-{os.getpid()}.xlsx"
-            wb = xlsxwriter.Workbook(str(temporaire), OPTIONS_CLASSEUR)
-            remplir_classeur(wb, conso, dossier_liens, accueil=False)
-            wb.close()
-            self.statut("copie des résultats dans le classeur maître…")
-            source = self.app.books.open(
-                str(temporaire), update_links=False, read_only=True, add_to_mru=False
+        copier_onglets(
+            self.livre,
+            lambda wb: remplir_classeur(wb, conso, dossier_liens, accueil=False),
+            onglets,
+            anciens=onglets_resultats(self.conv, accueil=False),
+            statut=self.statut,
+        )
+
+
+def copier_onglets(
+    livre: Any,
+    ecrire: Callable[[Any], None],
+    onglets: Sequence[str],
+    anciens: Sequence[str],
+    statut: Callable[[str], None] | None = None,
+) -> None:
+    """Write sheets with ``ecrire`` (an XlsxWriter workbook) into a temporary file, copy ``onglets`` into the
+    master in place of ``anciens``, and show the first one. Nothing after the copy may raise."""
+    import xlsxwriter
+
+    from rse_xl.synthese import OPTIONS_CLASSEUR
+
+    app = livre.app
+    with tempfile.TemporaryDirectory(
+        prefix="rse-xl-", dir=_dossier_temporaire(), ignore_cleanup_errors=True
+    ) as d:
+        # A name no open workbook has: Excel cannot open two workbooks with the same name.
+        temporaire = Path(d) / f"rse-xl-resultats-{os.getpid()}.xlsx"
+        wb = xlsxwriter.Workbook(str(temporaire), OPTIONS_CLASSEUR)
+        ecrire(wb)
+        wb.close()
+        if statut is not None:
+            statut("copie des résultats dans le classeur maître…")
+        source = app.books.open(str(temporaire), update_links=False, read_only=True, add_to_mru=False)
+        try:
+            _masquer(source)
+            remplacer_onglets(livre, source, onglets, anciens=anciens)
+        finally:
+            with contextlib.suppress(Exception):  # the results are in: a failed close is no failure
+                source.close()  # before the folder is removed: Windows cannot delete an open file
+    # Showing the first result is a courtesy: Excel refuses it when another window is on top (« Could not
+    # activate App! »), and the results are in the master already.
+    with contextlib.suppress(Exception):
+        livre.sheets[onglets[0]].activate()
+
+
+def resoudre_chemin(
+    texte: str,
+    quoi: str,
+    dossier: Path | None,
+    environ: Mapping[str, str] | None = None,
+    maison: Path | None = None,
+) -> Path:
+    """A path typed in Paramètres, as every button (and the diagnostic) reads it: quotes stripped, a web
+    address mapped to its synced folder, variables and ``~`` expanded, a relative path taken from the master's
+    folder ``dossier``. Raises EntreeError, in French, when it cannot be resolved."""
+    texte = texte.strip().strip('"').strip()  # Explorer's « Copy as path » adds quotes
+    if "://" in texte:
+        local = chemin_local(texte, environ, maison)
+        if local is None:
+            raise EntreeError(
+                f"{quoi} « {texte} » est une adresse web, sans copie synchronisée trouvée sur ce PC : "
+                "synchronisez ce dossier avec OneDrive, ou indiquez dans l'onglet Paramètres le chemin du "
+                "dossier synchronisé sur ce PC."
             )
-            try:
-                _masquer(source)
-                remplacer_onglets(
-                    self.livre, source, onglets, anciens=onglets_resultats(self.conv, accueil=False)
-                )
-            finally:
-                with contextlib.suppress(Exception):  # the results are in: a failed close is no failure
-                    source.close()  # before the folder is removed: Windows cannot delete an open file
-        # Showing the first result is a courtesy: Excel refuses it when another window is on top (« Could not
-        # activate App! »), and the results are in the master already.
-        with contextlib.suppress(Exception):
-            self.livre.sheets[onglets[0]].activate()
+        return local
+    chemin = Path(os.path.expandvars(os.path.expanduser(texte)))
+    if chemin.is_absolute():
+        return chemin
+    if dossier is None:
+        raise EntreeError(
+            f"{quoi} « {texte} » est un chemin relatif, mais le dossier du classeur maître est inconnu "
+            "(maître ouvert depuis SharePoint ou OneDrive sans dossier synchronisé sur ce PC, ou jamais "
+            "enregistré) : indiquez un chemin complet dans l'onglet Paramètres."
+        )
+    return dossier / chemin
+
+
+def chemin_synthese(
+    reglages: Reglages,
+    annee: int,
+    dossier: Path | None,
+    environ: Mapping[str, str] | None = None,
+    maison: Path | None = None,
+) -> Path:
+    """Where « Générer la synthèse » writes the summary: Paramètres' path (a folder gets the default name)."""
+    defaut = f"synthese_RSE_{annee}.xlsx"
+    chemin = resoudre_chemin(reglages.synthese or defaut, "Le classeur de synthèse", dossier, environ, maison)
+    if chemin.is_dir():
+        chemin = chemin / defaut
+    if chemin.suffix.lower() != ".xlsx":
+        raise EntreeError(
+            f"Classeur de synthèse « {chemin.name} » dans l'onglet Paramètres : la synthèse s'écrit en .xlsx."
+        )
+    return chemin
 
 
 def _dossier_temporaire() -> str | None:

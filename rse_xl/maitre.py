@@ -85,6 +85,12 @@ BOUTONS: tuple[Bouton, ...] = (
         "Comme « Consolider », puis écrit le classeur de synthèse (.xlsx) — et l'export CSV si demandé — "
         "à l'emplacement indiqué dans Paramètres.",
     ),
+    Bouton(
+        "Diagnostic",
+        "Diagnostic",
+        "Vérifie que ce PC peut faire tourner les boutons : versions de Python, rse-xl et xlwings, dossier du "
+        "maître (OneDrive, SharePoint), classeurs des offices et dossier de la synthèse. Ne modifie rien.",
+    ),
 )
 
 
@@ -360,7 +366,7 @@ class _Redacteur:
         wb.set_custom_property(PROPRIETE_MARQUE, NATURE_MAITRE)
         wb.set_properties(
             {
-                "title": "Classeur maître RSE — boutons Valider, Consolider, Générer la synthèse",
+                "title": "Classeur maître RSE — boutons Valider, Consolider, Générer la synthèse, Diagnostic",
                 "subject": "Classeur maître de la convention RSE inter-offices",
                 "author": "rse-xl",
                 "comments": "Classeur maître rse-xl (xlwings autonome)",
@@ -436,7 +442,8 @@ class _Redacteur:
             "Enregistrez le maître si vous voulez garder les résultats affichés.",
             "Premier usage sur un PC : Python et rse-xl doivent être installés, les macros de ce fichier "
             "autorisées, et le chemin de Python indiqué dans l'onglet « xlwings.conf » s'il n'est pas dans le "
-            "PATH (voir la documentation, section « Classeur maître »).",
+            "PATH (voir la documentation, section « Classeur maître »). Cliquez alors « Diagnostic » : chaque "
+            "ligne dit OK, ou ce qu'il faut corriger.",
             "Sans Excel, la même chose en ligne de commande : rse-xl valider <dossier> ; rse-xl consolider "
             "<dossier> -o synthese.xlsx.",
         ]

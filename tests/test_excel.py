@@ -538,3 +538,58 @@ def test_macos_classeur_introuvable(app: FakeApp, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(sys, "argv", ["python"])
     with pytest.raises(EntreeError, match="se lancent depuis les boutons"):
         excel._livre_appelant()
+
+
+# --- Diagnostic --------------------------------------------------------------------------------------------------
+
+
+def test_diagnostic_bouton(app: FakeApp, livre: FakeBook, dossier: Path) -> None:
+    """One message box, one line per check; the offices' folder of Paramètres is found and counted."""
+    from rse_xl.maitre import version_xlwings_vba
+
+    excel.diagnostic(version_xlwings_vba(), livre)
+    alerte = une_alerte(app)
+    assert alerte["title"] == "rse-xl — Diagnostic"
+    lignes = alerte["prompt"].splitlines()
+    assert lignes[0].startswith("Diagnostic :")
+    assert any(ligne.startswith("OK — xlwings") for ligne in lignes)
+    assert any(
+        ligne.startswith("OK — Dossier des classeurs des offices") and "3 classeur" in ligne
+        for ligne in lignes
+    )
+    assert any(ligne.startswith("OK — Dossier de la synthèse") for ligne in lignes)
+    assert livre.sheets.noms == [ONGLET_ACCUEIL, ONGLET_PARAMETRES, ONGLET_CONF]  # nothing written
+
+
+def test_diagnostic_a_corriger(
+    app: FakeApp, livre: FakeBook, dossier: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A VBA module of another xlwings version, a missing folder and a bad year: each is a line to fix, and
+    a bad setting does not hide the checks of the others."""
+    monkeypatch.setattr(excel, "LONGUEUR_MESSAGE_MAX", 10_000)
+    regler(livre, **{PARAM_DOSSIER: "absent", PARAM_ANNEE: 2031.0})
+    excel.diagnostic("0.30.0", livre)
+    alerte = une_alerte(app)
+    assert alerte["mode"] == "critical" and "Erreur inattendue" not in alerte["prompt"]
+    texte = alerte["prompt"]
+    assert "À corriger — Onglet Paramètres" in texte and "2031" in texte
+    assert "À corriger — xlwings" in texte and "0.30.0" in texte
+    assert "À corriger — Dossier des classeurs des offices" in texte
+
+
+def test_diagnostic_long_dans_un_onglet(
+    app: FakeApp, livre: FakeBook, dossier: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too long for a message box: the full list goes to a « Diagnostic » sheet, the box says so."""
+    monkeypatch.setattr(excel, "LONGUEUR_MESSAGE_MAX", 300)
+    excel.diagnostic("0.30.0", livre)
+    alerte = une_alerte(app)
+    assert len(alerte["prompt"]) <= 300
+    assert alerte["prompt"].endswith("Le détail de chaque vérification est dans l'onglet « Diagnostic ».")
+    assert "Diagnostic" in livre.sheets.noms
+    cellules = livre.sheets["Diagnostic"].cells
+    assert cellules["A3"] == "État" and "À corriger" in cellules.values()
+    # A second run replaces the sheet, never « Diagnostic (2) ».
+    app.alerts.clear()
+    excel.diagnostic("0.30.0", livre)
+    assert [n for n in livre.sheets.noms if n.startswith("Diagnostic")] == ["Diagnostic"]

@@ -269,10 +269,13 @@ def test_chaque_bouton_appelle_une_macro_du_module(vierge: Path) -> None:
 
 
 def test_chaque_runpython_nomme_une_fonction_qui_existe() -> None:
-    commandes = re.findall(r'RunPython\s+"([^"]+)"', sources()["RseXl"])
+    # A command is one string, or one with the embedded xlwings module's version spliced in (Diagnostic).
+    commandes = re.findall(r'RunPython\s+("[^"\n]+"(?: & XLWINGS_VERSION & "[^"\n]*")?)', sources()["RseXl"])
     assert len(commandes) == len(BOUTONS)
     for commande in commandes:
-        m = re.fullmatch(r"import ([\w.]+) as (\w+); \2\.(\w+)\(\)", commande)
+        m = re.fullmatch(
+            r"\"import ([\w.]+) as (\w+); \2\.(\w+)\((?:'\" & XLWINGS_VERSION & \"')?\)\"", commande
+        )
         assert m, commande
         module = importlib.import_module(m.group(1))
         assert callable(getattr(module, m.group(3), None)), commande

@@ -15,3 +15,8 @@ End Sub
 Sub GenererSynthese()
     RunPython "import rse_xl.excel as x; x.generer_synthese()"
 End Sub
+
+Sub Diagnostic()
+    ' XLWINGS_VERSION : la version du module xlwings de ce classeur, que Python compare à la sienne.
+    RunPython "import rse_xl.excel as x; x.diagnostic('" & XLWINGS_VERSION & "')"
+End Sub
