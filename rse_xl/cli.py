@@ -17,6 +17,7 @@ from rich.console import Console
 from rse_xl import __version__
 from rse_xl.aide import cx, franciser, message_usage
 from rse_xl.errors import EntreeError, RseXlError
+from rse_xl.fichiers import texte_chemin
 from rse_xl.referentiel.models import ANNEES
 
 if TYPE_CHECKING:
@@ -328,6 +329,91 @@ def cmd_consolider(
     else:
         resume_consolidation(console, conso, ecrits)
     raise typer.Exit(CODE_OK if conso.rapport.valide else CODE_ERREURS)
+
+
+@app.command("retours")
+def cmd_retours(
+    entrees: Entrees = None,
+    sortie: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--sortie",
+            metavar="DOSSIER",
+            help="Dossier où écrire les classeurs annotés (par défaut : DOSSIER_retours à côté des classeurs).",
+        ),
+    ] = None,
+    annee: Annotated[
+        int | None,
+        typer.Option(
+            "--annee",
+            min=ANNEES[0],
+            max=ANNEES[-1],
+            metavar="ANNÉE",
+            help=f"Année de campagne des contrôles ({ANNEES[0]} à {ANNEES[-1]}).",
+        ),
+    ] = None,
+    en_json: Annotated[bool, typer.Option("--json", help="Les classeurs écrits, en JSON.")] = False,
+    date_reference: DateReference = None,
+    parametres: Parametres = None,
+    ecraser: Ecraser = False,
+) -> None:
+    """Rendre à chaque office son classeur, chaque problème marqué sur sa cellule (les originaux ne sont pas modifiés)."""
+    from rse_xl.affichage import progression
+    from rse_xl.consolidation import consolider
+    from rse_xl.fichiers import collecter_classeurs
+    from rse_xl.retours import ecrire_retours
+
+    conv = _convention(parametres)
+    entrees = entrees or [_annoncer_demo("retours", en_json)]
+    chemins = _sans_nos_sorties(collecter_classeurs(entrees), en_json)
+    if not chemins:
+        raise EntreeError(
+            "Aucun classeur d'office (.xlsx ou .xlsm) parmi les entrées indiquées : indiquez le dossier des "
+            "classeurs reçus des offices, ou leurs fichiers."
+        )
+    if sortie is None:
+        premier = entrees[0]
+        base = premier if premier.is_dir() else premier.parent
+        sortie = base.resolve().parent / f"{base.resolve().name}_retours"
+    if any(c.resolve().parent == sortie.resolve() for c in chemins):  # said before anything is read
+        raise EntreeError(
+            f"Le dossier des retours est celui des classeurs des offices ({texte_chemin(sortie.resolve())}) : "
+            "choisissez un autre dossier, les originaux ne sont jamais remplacés."
+        )
+    with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
+        conso = consolider(
+            chemins, annee=annee, aujourdhui=_date(date_reference), convention=conv, progression=avancer
+        )
+    retours = ecrire_retours(conso, sortie, ecraser=ecraser)
+    if en_json:
+        _json(
+            {
+                "dossier": str(sortie.resolve()),
+                "annee": conso.annee,
+                "retours": [
+                    {
+                        "source": texte_chemin(r.source),
+                        "classeur": texte_chemin(r.chemin.resolve()),
+                        "office": r.office,
+                        "problemes": r.problemes,
+                        "marques": r.marques,
+                    }
+                    for r in retours
+                ],
+            }
+        )
+    else:
+        for r in retours:
+            console.print(
+                f"Retour écrit : {texte_chemin(r.chemin.resolve())} — {r.problemes} problème(s), "
+                f"{r.marques} marqué(s) sur leur cellule",
+                markup=False,
+                highlight=False,
+            )
+        if not retours:
+            console.print("Aucun classeur d'office lisible : rien à renvoyer (voir « rse-xl valider »).")
+    raise typer.Exit(CODE_OK if retours else CODE_ERREURS)
 
 
 def _verifier_exports(formats: list[str]) -> None:
