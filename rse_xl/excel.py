@@ -32,6 +32,7 @@ from rse_xl.maitre import (
     PARAM_DATE_REFERENCE,
     PARAM_DOSSIER,
     PARAM_EXPORT_CSV,
+    PARAM_RETOURS,
     PARAM_SYNTHESE,
     nom_parametre_fichier,
 )
@@ -50,10 +51,12 @@ __all__ = [
     "lire_parametres",
     "remplacer_onglets",
     "resoudre_chemin",
+    "retours_aux_offices",
     "valider",
 ]
 
 ONGLET_DIAGNOSTIC = "Diagnostic"
+DOSSIER_RETOURS = "retours_offices"  # beside the master, when Paramètres does not name one
 LONGUEUR_MESSAGE_MAX = 1000  # characters a VBA MsgBox shows (its prompt stops near 1 024)
 FICHIER_JOURNAL = "rse-xl-excel.log"  # in the temporary folder: the traceback of an unexpected error
 
@@ -74,6 +77,29 @@ def consolider(livre: Any = None) -> None:
 def generer_synthese(livre: Any = None) -> None:
     """Button « Générer la synthèse »: as Consolider, and write the summary workbook (and CSV) to disk."""
     _bouton("Générer la synthèse", livre, _generer_synthese)
+
+
+def retours_aux_offices(livre: Any = None) -> None:
+    """Button « Retours aux offices »: as Consolider, then each office's annotated copy in the returns folder."""
+    _bouton("Retours aux offices", livre, _retours)
+
+
+def _retours(maitre: _Maitre) -> tuple[str, str]:
+    from rse_xl.retours import ecrire_retours
+    from rse_xl.synthese import onglets_resultats
+
+    conso = maitre.consolider()
+    dossier = maitre.dossier_retours()
+    maitre.statut(f"écriture des retours dans {dossier.name}…")
+    retours = ecrire_retours(conso, dossier)  # first: a refused folder leaves the master as it was
+    maitre.afficher(conso, onglets_resultats(conso.convention, accueil=False))
+    lignes = [f"  {r.chemin.name} : {_pluriel(r.problemes, 'problème')} marqué(s)" for r in retours]
+    suite = (
+        f"Retours écrits dans {dossier} :\n" + "\n".join(lignes)
+        if retours
+        else "Aucun classeur d'office lisible : rien à renvoyer (détail : onglet « Contrôles »)."
+    )
+    return _bilan("Retours aux offices écrits", conso, suite), _mode(conso)
 
 
 def diagnostic(version_vba: str | None = None, livre: Any = None) -> None:
@@ -339,6 +365,7 @@ class Reglages:
     fichiers: dict[str, str] = field(default_factory=dict)  # office code → path
     synthese: str | None = None
     export_csv: bool = False
+    retours: str | None = None
 
 
 def lire_parametres(livre: Any, conv: Convention, erreurs: list[str] | None = None) -> Reglages:
@@ -347,7 +374,9 @@ def lire_parametres(livre: Any, conv: Convention, erreurs: list[str] | None = No
     With ``erreurs``, a bad value is added to it instead and its setting left empty (the diagnostic reads
     everything it can)."""
 
-    def valeur(nom: str) -> Any:
+    def valeur(nom: str, facultatif: bool = False) -> Any:
+        if facultatif and nom not in livre.names:
+            return None  # a setting added after this master was written
         if nom not in livre.names:
             raise EntreeError(
                 f"Le nom « {nom} » manque dans ce classeur : ce n'est pas un classeur maître rse-xl à jour. "
@@ -374,6 +403,7 @@ def lire_parametres(livre: Any, conv: Convention, erreurs: list[str] | None = No
         fichiers=fichiers,
         synthese=lu(lambda: _texte(valeur(PARAM_SYNTHESE))),
         export_csv=lu(lambda: _oui_non(valeur(PARAM_EXPORT_CSV)), False),
+        retours=lu(lambda: _texte(valeur(PARAM_RETOURS, facultatif=True))),
     )
 
 
@@ -457,6 +487,12 @@ class _Maitre:
     def sortie(self) -> Path:
         """Where « Générer la synthèse » writes the summary workbook."""
         return chemin_synthese(self.reglages, self.annee, self.dossier)
+
+    def dossier_retours(self) -> Path:
+        """Where « Retours aux offices » writes the annotated copies (never the offices' own folder)."""
+        return resoudre_chemin(
+            self.reglages.retours or DOSSIER_RETOURS, "Le dossier des retours", self.dossier
+        )
 
     def classeurs(self) -> list[Path]:
         """The offices' workbooks named in Paramètres, without the master itself or the summary it writes."""

@@ -48,6 +48,7 @@ PARAM_DATE_REFERENCE = "PARAM_DATE_REFERENCE"
 PARAM_DOSSIER = "PARAM_DOSSIER"
 PARAM_SYNTHESE = "PARAM_SYNTHESE"
 PARAM_EXPORT_CSV = "PARAM_EXPORT_CSV"
+PARAM_RETOURS = "PARAM_RETOURS"  # absent from masters written before « Retours aux offices »: optional
 OUI, NON = "oui", "non"
 
 CREE_LE = dt.datetime(2025, 1, 1)  # the blank master's fixed date: same inputs give the same bytes
@@ -84,6 +85,13 @@ BOUTONS: tuple[Bouton, ...] = (
         "Générer la synthèse",
         "Comme « Consolider », puis écrit le classeur de synthèse (.xlsx) — et l'export CSV si demandé — "
         "à l'emplacement indiqué dans Paramètres.",
+    ),
+    Bouton(
+        "RetoursAuxOffices",
+        "Retours aux offices",
+        "Écrit pour chaque office une copie de son classeur où chaque problème est marqué sur sa cellule "
+        "(couleur et note), avec la liste en premier onglet, dans le dossier des retours (Paramètres). "
+        "Les classeurs reçus ne sont pas modifiés.",
     ),
     Bouton(
         "Diagnostic",
@@ -153,6 +161,14 @@ def parametres(conv: Convention) -> list[Parametre]:
             "Classeur de synthèse",
             "Fichier .xlsx écrit par « Générer la synthèse ». Vide : synthese_RSE_<année>.xlsx dans le dossier "
             "du maître. L'ancienne synthèse est gardée en .bak.xlsx.",
+            "chemin",
+            "Sorties",
+        ),
+        Parametre(
+            PARAM_RETOURS,
+            "Dossier des retours aux offices",
+            "Dossier où « Retours aux offices » écrit la copie annotée du classeur de chaque office (chemin "
+            "complet, ou relatif au dossier du maître). Vide : retours_offices dans le dossier du maître.",
             "chemin",
             "Sorties",
         ),
@@ -366,7 +382,7 @@ class _Redacteur:
         wb.set_custom_property(PROPRIETE_MARQUE, NATURE_MAITRE)
         wb.set_properties(
             {
-                "title": "Classeur maître RSE — boutons Valider, Consolider, Générer la synthèse, Diagnostic",
+                "title": "Classeur maître RSE — boutons Valider, Consolider, Générer la synthèse, Retours aux offices, Diagnostic",
                 "subject": "Classeur maître de la convention RSE inter-offices",
                 "author": "rse-xl",
                 "comments": "Classeur maître rse-xl (xlwings autonome)",

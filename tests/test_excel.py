@@ -593,3 +593,35 @@ def test_diagnostic_long_dans_un_onglet(
     app.alerts.clear()
     excel.diagnostic("0.30.0", livre)
     assert [n for n in livre.sheets.noms if n.startswith("Diagnostic")] == ["Diagnostic"]
+
+
+# --- Retours aux offices -------------------------------------------------------------------------------------------
+
+
+def test_retours_aux_offices(app: FakeApp, livre: FakeBook, dossier: Path, conv: Convention) -> None:
+    """The annotated copies land in retours_offices beside the master; the offices' workbooks are untouched."""
+    avant = {p.name: empreinte(p) for p in (dossier / "classeurs").glob("*.xlsx")}
+    excel.retours_aux_offices(livre)
+    alerte = une_alerte(app)
+    assert alerte["title"] == "rse-xl — Retours aux offices"
+    assert alerte["prompt"].startswith(
+        "Retours aux offices écrits — année 2026.\n3 classeurs lu(s) : 0 erreur"
+    )
+    ecrits = sorted(p.name for p in (dossier / "retours_offices").glob("*.xlsx"))
+    assert ecrits == sorted(avant)
+    assert all(f"  {nom} : " in alerte["prompt"] for nom in ecrits)
+    assert {p.name: empreinte(p) for p in (dossier / "classeurs").glob("*.xlsx")} == avant
+    assert livre.sheets.noms == [ONGLET_ACCUEIL, ONGLET_PARAMETRES, *resultats(conv), ONGLET_CONF]
+    ecran_rendu(app)
+
+
+def test_retours_dans_le_dossier_des_offices_refuses(app: FakeApp, livre: FakeBook, dossier: Path) -> None:
+    from rse_xl.maitre import PARAM_RETOURS
+
+    regler(livre, **{PARAM_RETOURS: "classeurs"})
+    avant = {p.name: empreinte(p) for p in (dossier / "classeurs").glob("*.xlsx")}
+    excel.retours_aux_offices(livre)
+    alerte = une_alerte(app)
+    assert alerte["mode"] == "critical" and "originaux ne sont jamais remplacés" in alerte["prompt"]
+    assert {p.name: empreinte(p) for p in (dossier / "classeurs").glob("*.xlsx")} == avant
+    assert livre.sheets.noms == [ONGLET_ACCUEIL, ONGLET_PARAMETRES, ONGLET_CONF]  # left as it was

@@ -62,6 +62,14 @@ CAS: dict[str, list[tuple[list[str], int]]] = {
         (["consolider", DEMO, "-o", "{tmp}/s.txt"], 2),
         (["consolider", DEMO, "--workers", "0"], 2),
     ],
+    "retours": [
+        (["retours", DEMO, "-o", "{tmp}/retours", "--date-reference", "30/11/2026"], 0),
+        (["retours", DEMO, "-o", "{tmp}/retours", "--json"], 0),
+        (["retours", "{texte}", "-o", "{tmp}/retours"], 1),
+        (["retours", "{vide}", "-o", "{tmp}/retours"], 2),
+        (["retours", DEMO, "-o", DEMO], 2),
+        (["retours", DEMO, "--annee", "2031"], 2),
+    ],
     "maitre": [
         (["maitre", "-o", "{tmp}/m.xlsm", "--interpreter", "/opt/py/bin/python"], 0),
         (["maitre", "-o", "{tmp}/m.xlsx"], 2),

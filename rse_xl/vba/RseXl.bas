@@ -16,6 +16,10 @@ Sub GenererSynthese()
     RunPython "import rse_xl.excel as x; x.generer_synthese()"
 End Sub
 
+Sub RetoursAuxOffices()
+    RunPython "import rse_xl.excel as x; x.retours_aux_offices()"
+End Sub
+
 Sub Diagnostic()
     ' XLWINGS_VERSION : la version du module xlwings de ce classeur, que Python compare à la sienne.
     RunPython "import rse_xl.excel as x; x.diagnostic('" & XLWINGS_VERSION & "')"
