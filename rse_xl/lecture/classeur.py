@@ -23,17 +23,8 @@ from rse_xl.lecture.donnees import ClasseurLu
 from rse_xl.lecture.feuilles import _A1, _Feuilles
 from rse_xl.lecture.fiches import _PLANS, _Fiches
 from rse_xl.lecture.registres import _Registres
-from rse_xl.ooxml import (
-    Nature,
-    Paquet,
-    PaquetError,
-    nature_fichier,
-)
-from rse_xl.referentiel import (
-    Convention,
-    Office,
-    referentiel,
-)
+from rse_xl.ooxml import Nature, Paquet, PaquetError, nature_fichier
+from rse_xl.referentiel import Convention, Office, referentiel
 
 
 def oublier_memoires() -> None:

@@ -12,16 +12,9 @@ from typing import Any
 
 from rse_xl.controles import Gravite, Probleme, probleme
 from rse_xl.fichiers import texte_chemin
-from rse_xl.layout import (
-    Champ,
-)
-from rse_xl.ooxml import (
-    Nature,
-)
-from rse_xl.referentiel import (
-    Office,
-    Registre,
-)
+from rse_xl.layout import Champ
+from rse_xl.ooxml import Nature
+from rse_xl.referentiel import Office, Registre
 
 
 @dataclass

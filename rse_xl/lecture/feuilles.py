@@ -12,12 +12,7 @@ from rse_xl import conversion as cv
 from rse_xl.cellules import a1
 from rse_xl.fichiers import texte_chemin
 from rse_xl.lecture.donnees import ClasseurLu, ValeurLue
-from rse_xl.ooxml import (
-    CellulesFormules,
-    Paquet,
-    cellules_formules,
-    formule_de,
-)
+from rse_xl.ooxml import CellulesFormules, Paquet, cellules_formules, formule_de
 
 _A1: dict[tuple[int, int], str] = {}
 

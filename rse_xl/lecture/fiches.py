@@ -19,16 +19,8 @@ from rse_xl.layout import (
 )
 from rse_xl.lecture.donnees import ClasseurLu, ValeurLue
 from rse_xl.lecture.feuilles import _a1, _Feuilles
-from rse_xl.ooxml import (
-    Paquet,
-)
-from rse_xl.referentiel import (
-    ANNEES,
-    Action,
-    Fiche,
-    Mesure,
-    TypeIndicateur,
-)
+from rse_xl.ooxml import Paquet
+from rse_xl.referentiel import ANNEES, Action, Fiche, Mesure, TypeIndicateur
 
 LONGUEUR_TEXTE_MAX = 2000
 

@@ -12,22 +12,11 @@ from typing import Any
 
 from rse_xl import conversion as cv
 from rse_xl.cellules import colonne_lettres
-from rse_xl.layout import (
-    CLASSES_DPE,
-    REGISTRES,
-    Colonne,
-    SpecRegistre,
-    TypeColonne,
-)
+from rse_xl.layout import CLASSES_DPE, REGISTRES, Colonne, SpecRegistre, TypeColonne
 from rse_xl.lecture.donnees import ClasseurLu, LigneRegistre, _Colonnes
 from rse_xl.lecture.feuilles import _Feuilles
-from rse_xl.ooxml import (
-    Paquet,
-    formules_et_resultats,
-)
-from rse_xl.referentiel import (
-    Convention,
-)
+from rse_xl.ooxml import Paquet, formules_et_resultats
+from rse_xl.referentiel import Convention
 
 
 class _Registres:
