@@ -416,6 +416,91 @@ def cmd_retours(
     raise typer.Exit(CODE_OK if retours else CODE_ERREURS)
 
 
+@app.command("migrer")
+def cmd_migrer(
+    entrees: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FICHIER|DOSSIER", help="Classeurs d'office à passer au modèle actuel, ou dossiers."
+        ),
+    ],
+    sortie: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--sortie",
+            metavar="FICHIER|DOSSIER",
+            help="Classeur à écrire (un seul classeur migré), ou dossier (plusieurs). Par défaut : NOM_v2.xlsx "
+            "à côté de l'original.",
+        ),
+    ] = None,
+    en_json: Annotated[
+        bool, typer.Option("--json", help="Ce qui a été écrit et ce qui n'a pas été repris, en JSON.")
+    ] = False,
+    parametres: Parametres = None,
+    ecraser: Ecraser = False,
+) -> None:
+    """Passer des classeurs d'office au modèle actuel, toutes leurs saisies reprises (les originaux ne sont pas modifiés)."""
+    from rse_xl.fichiers import collecter_classeurs
+    from rse_xl.migration import migrer, nom_migre
+
+    conv = _convention(parametres)
+    chemins = _sans_nos_sorties(collecter_classeurs(entrees), en_json)
+    if not chemins:
+        raise EntreeError("Aucun classeur d'office (.xlsx ou .xlsm) parmi les entrées indiquées.")
+    plusieurs = len(chemins) > 1 or any(e.is_dir() for e in entrees)
+    if sortie is not None and plusieurs and sortie.suffix.lower() == ".xlsx":
+        raise EntreeError(
+            f"Plusieurs classeurs à migrer : « -o {texte_chemin(sortie)} » doit être un dossier, pas un fichier."
+        )
+    faites, echecs = [], []
+    for chemin in chemins:
+        if sortie is None:
+            cible = nom_migre(chemin)
+        elif plusieurs or sortie.is_dir() or sortie.suffix.lower() != ".xlsx":  # a folder, named or new
+            sortie.mkdir(parents=True, exist_ok=True)
+            cible = sortie / nom_migre(chemin).name
+        else:
+            cible = sortie
+        try:
+            faites.append(migrer(chemin, cible, conv, ecraser=ecraser))
+        except EntreeError as exc:  # one workbook that cannot be migrated does not stop the others
+            echecs.append((chemin, str(exc)))
+    if en_json:
+        _json(
+            {
+                "migres": [
+                    {
+                        "source": texte_chemin(m.source),
+                        "classeur": texte_chemin(m.chemin.resolve()),
+                        "office": m.office,
+                        "version_avant": m.version_avant,
+                        "version": m.version,
+                        "saisies": m.saisies,
+                        "lignes": m.lignes,
+                        "non_repris": [{"quoi": r.quoi, "detail": r.detail} for r in m.restes],
+                    }
+                    for m in faites
+                ],
+                "echecs": [{"source": texte_chemin(c), "message": t} for c, t in echecs],
+            }
+        )
+    else:
+        for m in faites:
+            console.print(
+                f"Migré : {texte_chemin(m.source.name)} (modèle {m.version_avant}) → "
+                f"{texte_chemin(m.chemin.resolve())} (modèle {m.version}) : {m.saisies} saisie(s), "
+                f"{m.lignes} ligne(s) de registre reprises",
+                markup=False,
+                highlight=False,
+            )
+            for r in m.restes:
+                console.print(f"  Non repris tel quel — {r.quoi} : {r.detail}", markup=False, highlight=False)
+        for _chemin, texte in echecs:
+            console.print(f"Non migré : {texte}", markup=False, highlight=False)
+    raise typer.Exit(CODE_ERREURS if echecs or not faites else CODE_OK)
+
+
 def _verifier_exports(formats: list[str]) -> None:
     """Every export format known and its tools installed, before anything is read or written."""
     for f in formats:

@@ -134,6 +134,19 @@ CONTROLES: tuple[Controle, ...] = (
         {"version": "7", "connues": "1"},
     ),
     Controle(
+        "modele-a-migrer",
+        A,
+        "Modèle à mettre à jour",
+        "Classeur du modèle version {version} : il est lu, mais le modèle actuel (version {actuelle}) {apport}. "
+        "Passez-le au modèle actuel avec « rse-xl migrer {classeur} » : toutes les saisies sont reprises.",
+        {
+            "version": "1",
+            "actuelle": "2",
+            "apport": "permet de dire, registre par registre, s'il est tenu chaque année",
+            "classeur": "RSE_2025-2027_BMH.xlsx",
+        },
+    ),
+    Controle(
         "version-modele-ancienne",
         E,
         "Modèle ancien",

@@ -251,11 +251,17 @@ def _resultat_office(
         registre = ind.source.registre
         assert registre is not None
         lignes = lignes_valides(lu, registre, valides)
-        if lignes:
+        declare = lu.registres_tenus.get((registre, annee))  # the office's answer (template version 2)
+        if declare is False:
+            r.motif = (
+                f"registre « {REGISTRES[registre].onglet} » déclaré non tenu pour {annee} (onglet Identité) : "
+                f"{'valeur saisie retenue' if saisi is not None else 'aucune valeur retenue'}"
+            )
+        elif lignes or declare:
             calcul = calculer(action, annee, {registre: lignes}, conv.parametres)
-            if calcul is not None and annee > annee_courante and not calcul.lignes:
+            if calcul is not None and annee > annee_courante and not calcul.lignes and not declare:
                 calcul = None  # a year still to come with nothing recorded: not a zero
-            if calcul is not None and not tenu_pour(registre, lignes, annee):
+            if calcul is not None and not declare and not tenu_pour(registre, lignes, annee):
                 # Not a row of that year in the whole register: it is not kept for it, the typed value stands.
                 calcul = None
                 r.motif = (

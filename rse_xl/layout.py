@@ -15,8 +15,12 @@ from rse_xl.referentiel import ANNEES, Action, Registre, TypeIndicateur
 
 MODELE_IDENTIFIANT = "rse-xl/classeur-office"
 # Bump when a defined name, a table or a column changes; readers accept only known versions.
-MODELE_VERSION = 1
-VERSIONS_CONNUES = (1,)
+# Version 2 adds, on the Identité sheet, an explicit answer per register and year: « tenu » or not. Without it
+# (version 1, or the answer left empty) a register is kept for a year when a row is dated in it.
+MODELE_VERSION = 2
+VERSIONS_CONNUES = (1, 2)
+# What each version brought, said to the staff of an office whose workbook is older (« modele-a-migrer »).
+APPORTS_VERSIONS = {2: "permet de dire, registre par registre, s'il est tenu chaque année (onglet Identité)"}
 
 MOT_DE_PASSE_PROTECTION = "rse"  # documented: protection guards the structure, not secrets
 
@@ -402,3 +406,13 @@ REGISTRES: dict[Registre, SpecRegistre] = {
         ),
     )
 }
+
+
+def nom_registre_tenu(registre: Registre, annee: int) -> str:
+    """Defined name of the answer « this register is kept for this year » (template version 2)."""
+    return f"REG_TENU_{registre.name}_{annee}"
+
+
+def registres_declarables() -> tuple[SpecRegistre, ...]:
+    """The registers whose keeping is answered year by year (all but the yearly data, kept by year already)."""
+    return tuple(spec for spec in REGISTRES.values() if not spec.lignes_fixes)

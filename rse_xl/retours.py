@@ -82,7 +82,7 @@ def saisie_depuis(lu: ClasseurLu, convention: Convention, problemes: Sequence[Pr
         return valeur
 
     valeurs: dict[str, Any] = {}
-    for nom, v in lu.identite.items():
+    for nom, v in (*lu.identite.items(), *lu.reponses_tenus.items()):
         valeurs[nom] = brut(v.onglet, v.cellule, v.brut)
     actions = {a.code: a for f in convention.fiches for a in f.actions}
     for (code, annee, champ), v in lu.saisies.items():
@@ -186,29 +186,36 @@ def _ecrire_retour(
     empreinte: str,
     ecraser: bool,
 ) -> Retour:
-    import xlsxwriter
-
-    from rse_xl.fichiers import NATURE_OFFICE, ecriture_atomique
-    from rse_xl.modele import _Constructeur
+    from rse_xl.modele import ecrire_classeur
 
     assert lu.office is not None
     conv = conso.convention
-    saisie = saisie_depuis(lu, conv, problemes)
     retour = Retour(
         source=lu.chemin, chemin=cible, office=lu.office.code, problemes=len(problemes), marques=0
     )
-    with ecriture_atomique(cible, nature=NATURE_OFFICE, entrees=[lu.chemin], ecraser=ecraser) as tmp:
-        wb = xlsxwriter.Workbook(
-            str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-        )
-        feuille_retours = wb.add_worksheet(ONGLET_RETOURS)  # first: the sheet the office sees on opening
-        _Constructeur(wb, lu.office, saisie, conv).construire()
-        places = _marquer(wb, problemes, _renommes(lu, conv))
+    feuilles: list[Any] = []
+
+    def avant(wb: Workbook) -> None:
+        feuilles.append(wb.add_worksheet(ONGLET_RETOURS))  # first: the sheet the office sees on opening
+
+    def apres(wb: Workbook, _plan: Any) -> None:
+        renommes = _renommes(lu, conv)
+        places = _marquer(wb, problemes, renommes)
         retour.marques = len(places)
         retour.non_places = [p for p in problemes if id(p) not in places]
-        _onglet_retours(wb, feuille_retours, problemes, places, lu, conso, empreinte, _renommes(lu, conv))
-        feuille_retours.activate()
-        wb.close()
+        _onglet_retours(wb, feuilles[0], problemes, places, lu, conso, empreinte, renommes)
+        feuilles[0].activate()
+
+    ecrire_classeur(
+        cible,
+        lu.office,
+        saisie_depuis(lu, conv, problemes),
+        conv,
+        ecraser=ecraser,
+        entrees=[lu.chemin],
+        avant=avant,
+        apres=apres,
+    )
     return retour
 
 

@@ -544,14 +544,15 @@ def _action_annee(
         regle = ind.source.registre
         assert regle is not None
         lignes = lignes_valides(lu, regle, valides)
-        if lignes:
+        declare = lu.registres_tenus.get((regle, annee))  # the office's answer (template version 2)
+        if declare is not False and (lignes or declare):
             calcul = calculer(action, annee, {regle: lignes}, conv.parametres)
             if (
                 calcul is not None
                 and calcul.valeur is not None
                 and not concordent(action, realise.valeur, calcul.valeur)
             ):
-                tenu = tenu_pour(regle, lignes, annee)
+                tenu = declare or tenu_pour(regle, lignes, annee)
                 lu.signaler(
                     "ecart-registre" if tenu else "registre-non-tenu",
                     onglet=realise.onglet,

@@ -8,6 +8,7 @@ the commands print.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ REFERENCE = README.split("## Référence de la ligne de commande", 1)[1].split("
 COMMANDES_DOCUMENTEES = re.findall(r"^\| `rse-xl ([a-z-]+)", REFERENCE, re.MULTILINE)
 
 # command → [(arguments, documented exit code)]; {tmp} is a fresh folder, {texte} a text file named .xlsx,
-# {vide} an empty folder, {maitre} a blank master (no folder in Paramètres: one check to fix).
+# {vide} an empty folder, {maitre} a blank master (no folder in Paramètres: one check to fix), {v1} a copy
+# of the version-1 workbook of tests/donnees/v1.
 CAS: dict[str, list[tuple[list[str], int]]] = {
     "referentiel": [
         (["referentiel"], 0),
@@ -70,6 +72,14 @@ CAS: dict[str, list[tuple[list[str], int]]] = {
         (["retours", DEMO, "-o", DEMO], 2),
         (["retours", DEMO, "--annee", "2031"], 2),
     ],
+    "migrer": [
+        (["migrer", "{v1}", "-o", "{tmp}/migre.xlsx"], 0),
+        (["migrer", "{v1}", "-o", "{tmp}/migres", "--json"], 0),
+        (["migrer", "{texte}", "-o", "{tmp}/m.xlsx"], 1),
+        (["migrer", "{tmp}/absent.xlsx"], 2),
+        (["migrer", "{v1}", "-o", "{v1}"], 2),
+        (["migrer"], 2),
+    ],
     "maitre": [
         (["maitre", "-o", "{tmp}/m.xlsm", "--interpreter", "/opt/py/bin/python"], 0),
         (["maitre", "-o", "{tmp}/m.xlsx"], 2),
@@ -112,11 +122,15 @@ def test_commande(
     vide.mkdir()
     if "{maitre}" in args:
         ecrire_maitre(tmp_path / "maitre_RSE.xlsm")
+    v1 = tmp_path / "RSE_2025-2027_BMH_v1.xlsx"
+    if "{v1}" in args:
+        shutil.copy(RACINE / "tests" / "donnees" / "v1" / v1.name, v1)
     args = [
         a.replace("{tmp}", str(tmp_path))
         .replace("{texte}", str(texte))
         .replace("{vide}", str(vide))
         .replace("{maitre}", str(tmp_path / "maitre_RSE.xlsm"))
+        .replace("{v1}", str(v1))
         for a in args
     ]
     code = main(args)

@@ -39,12 +39,18 @@ def lu_en_clair(lu: ClasseurLu) -> dict[str, Any]:
     """Everything read that an office typed, and the problems found, in comparable form."""
     return {
         "identite": {k: (v.valeur, v.brut) for k, v in lu.identite.items()},
+        "tenus": {k: (v.valeur, v.brut) for k, v in lu.reponses_tenus.items() if v.brut not in (None, "")},
         "saisies": {k: (v.valeur, v.brut, v.cellule) for k, v in lu.saisies.items()},
         "registres": {
             r: [(ligne.numero, ligne.valeurs, ligne.exclue) for ligne in lignes]
             for r, lignes in lu.registres.items()
         },
-        "problemes": sorted((p.code, p.onglet or "", p.cellule or "", p.valeur or "") for p in lu.problemes),
+        # A copy is written with the current template: an older one's advice to migrate is what it loses.
+        "problemes": sorted(
+            (p.code, p.onglet or "", p.cellule or "", p.valeur or "")
+            for p in lu.problemes
+            if p.code != "modele-a-migrer"
+        ),
     }
 
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from rse_xl.controles import CATALOGUE, Gravite
-from rse_xl.layout import Champ, champs_action, nom_defini
+from rse_xl.layout import MODELE_VERSION, Champ, champs_action, nom_defini
 from rse_xl.lecture import lire_classeur
 from rse_xl.modele import Formule, Plan, Saisie, ecrire_classeur, trouver_office
 from rse_xl.referentiel import Convention, Mesure, Registre, referentiel
@@ -78,7 +78,7 @@ JOURNAL_OK = {
 def test_classeur_vierge_lisible(classeur_vierge: tuple[Path, Plan], conv: Convention) -> None:
     lu = lire_classeur(classeur_vierge[0], conv)
     assert lu.lisible and lu.office is not None and lu.office.code == "BMH"
-    assert lu.modele_version == 1
+    assert lu.modele_version == MODELE_VERSION == 2
     assert not [p for p in lu.problemes if p.gravite is Gravite.ERREUR]
     attendu = sum(
         1

@@ -10,7 +10,9 @@ from stat import S_ISDIR, S_ISFIFO, S_ISREG
 from rse_xl import conversion as cv
 from rse_xl.fichiers import empreinte, raison
 from rse_xl.layout import (
+    APPORTS_VERSIONS,
     IDENTITE,
+    MODELE_VERSION,
     NOM_MODELE_IDENTIFIANT,
     NOM_MODELE_VERSION,
     NOM_OFFICE_CODE,
@@ -18,6 +20,8 @@ from rse_xl.layout import (
     NOM_REFERENTIEL_EMPREINTE,
     ONGLET_IDENTITE,
     VERSIONS_CONNUES,
+    nom_registre_tenu,
+    registres_declarables,
 )
 from rse_xl.lecture.donnees import ClasseurLu
 from rse_xl.lecture.feuilles import _A1, _Feuilles
@@ -142,6 +146,14 @@ class _Lecteur:
                 lu.signaler("version-modele-inconnue", version=v, connues=connues)
             lu.lisible = False
             return
+        if lu.modele_version < MODELE_VERSION:
+            lu.signaler(
+                "modele-a-migrer",
+                version=str(lu.modele_version),
+                actuelle=str(MODELE_VERSION),
+                apport=" ; ".join(t for v, t in sorted(APPORTS_VERSIONS.items()) if v > lu.modele_version),
+                classeur=lu.fichier,
+            )
         emp = self.feuilles.lire_nomme(NOM_REFERENTIEL_EMPREINTE, cv.en_texte)
         lu.referentiel_empreinte = emp.valeur if emp else None
         outil = self.feuilles.lire_nomme(NOM_OUTIL_VERSION, cv.en_texte, signaler_absent=False)
@@ -170,6 +182,8 @@ class _Lecteur:
             v = self.feuilles.lire_nomme(champ.nom, conv, attendu="une date", conseil="saisissez jj/mm/aaaa")
             if v is not None:
                 lu.identite[champ.nom] = v
+        if (lu.modele_version or 1) >= 2:
+            self._registres_tenus()
         office = lu.identite.get("ID_OFFICE")
         if office is None or not office.renseignee:
             lu.signaler(
@@ -190,6 +204,27 @@ class _Lecteur:
             )
             return
         lu.office = trouve
+
+    def _registres_tenus(self) -> None:
+        """Version 2: per register and year, « Oui » / « Non » / empty (see ``layout.nom_registre_tenu``)."""
+        lu = self.lu
+        for spec in registres_declarables():
+            for annee in self.conv.periode:
+                nom = nom_registre_tenu(spec.registre, annee)
+                v = self.feuilles.lire_nomme(
+                    nom,
+                    cv.en_booleen,
+                    attendu="Oui ou Non",
+                    conseil="choisissez Oui ou Non dans la liste, ou laissez vide",
+                    quoi="réponse",
+                    colonne=f"Registres tenus — {spec.onglet} {annee}",
+                    valeurs="Oui, Non",
+                )
+                if v is None:
+                    continue
+                lu.reponses_tenus[nom] = v
+                if v.valide and isinstance(v.valeur, bool):
+                    lu.registres_tenus[(spec.registre, annee)] = v.valeur
 
 
 _OFFICES: dict[int, tuple[Convention, dict[str, Office]]] = {}

@@ -118,6 +118,9 @@ class ClasseurLu:
     calcules: dict[tuple[str, int], ValeurLue] = field(default_factory=dict)
     registres: dict[Registre, list[LigneRegistre]] = field(default_factory=dict)
     registres_presents: set[Registre] = field(default_factory=set)
+    # (register, year) → the answer of the Identité sheet (template version 2): kept or not; absent: not said
+    registres_tenus: dict[tuple[Registre, int], bool] = field(default_factory=dict)
+    reponses_tenus: dict[str, ValeurLue] = field(default_factory=dict)  # defined name → the cell as read
     doublon: bool = False  # the same office is in another file too
     problemes: list[Probleme] = field(default_factory=list)
     # Valid register rows grouped for the rules (see regles.lignes_valides), shared by validation and

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import xlsxwriter
@@ -38,11 +39,16 @@ def ecrire_classeur(
     convention: Convention | None = None,
     *,
     ecraser: bool = False,
+    entrees: Iterable[Path] = (),
+    avant: Callable[[Workbook], None] | None = None,
+    apres: Callable[[Workbook, Plan], None] | None = None,
 ) -> Plan:
     """Write one office's workbook (blank, or filled from ``saisie``) atomically; return its plan.
 
     An existing file is replaced only if it is a workbook rse-xl wrote that nobody saved since (or with
-    ``ecraser``); an office's filled workbook never is (``fichiers.verifier_cible``).
+    ``ecraser``); an office's filled workbook never is, nor one of ``entrees`` (``fichiers.verifier_cible``).
+    ``avant`` adds sheets before the template's (they come first), ``apres`` works on the written sheets
+    (notes, marks) before the file is closed: the returned and migrated workbooks are this one, plus that.
     """
     chemin = Path(chemin)
     if chemin.suffix.lower() != ".xlsx":
@@ -50,7 +56,7 @@ def ecrire_classeur(
             f"« {chemin.name} » : le classeur d'office s'écrit en .xlsx (par exemple RSE_BMH.xlsx)."
         )
     convention = convention or referentiel()
-    with ecriture_atomique(chemin, nature=NATURE_OFFICE, ecraser=ecraser) as tmp:
+    with ecriture_atomique(chemin, nature=NATURE_OFFICE, entrees=entrees, ecraser=ecraser) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -60,7 +66,11 @@ def ecrire_classeur(
                 "strings_to_numbers": False,
             },
         )
+        if avant is not None:
+            avant(wb)
         plan = _Constructeur(wb, office, saisie or Saisie(), convention).construire()
+        if apres is not None:
+            apres(wb, plan)
         wb.close()
     return plan
 

@@ -6,7 +6,16 @@ from typing import Any
 
 from rse_xl import __version__
 from rse_xl.cellules import a1
-from rse_xl.layout import ETATS_SAISIE, IDENTITE, MODELE_IDENTIFIANT, MODELE_VERSION, ONGLET_IDENTITE
+from rse_xl.layout import (
+    ETATS_SAISIE,
+    IDENTITE,
+    MODELE_IDENTIFIANT,
+    MODELE_VERSION,
+    ONGLET_IDENTITE,
+    OUI_NON,
+    nom_registre_tenu,
+    registres_declarables,
+)
 from rse_xl.modele.contexte import _Contexte
 from rse_xl.modele.validations import validation_date, validation_liste, validation_liste_inline
 from rse_xl.xlsx import proteger
@@ -63,6 +72,32 @@ def ecrire_identite(c: _Contexte) -> None:
     ws.write_string(
         ligne + 2, 1, f"{MODELE_IDENTIFIANT} version {MODELE_VERSION} (rse-xl {__version__})", st.fige
     )
+    _registres_tenus(c, ws, ligne + 5)
     ws.freeze_panes(3, 0)
     c.mise_en_page(ws)
     proteger(ws, tri=True)
+
+
+def _registres_tenus(c: _Contexte, ws: Any, debut: int) -> None:
+    """One answer per register and year (version 2): « Oui » the register is kept (its rows, even none, make
+    the figure), « Non » it is not (the typed value stands); empty: kept when a row is dated in the year."""
+    st = c.st
+    ws.write_string(debut, 0, "Registres tenus", st.entete)
+    for j, annee in enumerate(c.conv.periode, start=1):
+        ws.write_string(debut, j, str(annee), st.entete)
+    ws.write_string(
+        debut + 1,
+        0,
+        "Oui : le registre est tenu cette année (ses lignes font le chiffre, même s'il n'y en a aucune). Non : il "
+        "ne l'est pas, le réalisé saisi dans la fiche est retenu. Vide : tenu si une ligne est datée de l'année.",
+        st.sous_titre,
+    )
+    for i, spec in enumerate(registres_declarables(), start=debut + 2):
+        ws.write_string(i, 0, spec.onglet, st.gras)
+        for j, annee in enumerate(c.conv.periode, start=1):
+            nom = nom_registre_tenu(spec.registre, annee)
+            c.ecrire_valeur(ws, i, j, c.saisie.valeurs.get(nom), st.saisie)
+            c.nommer(ws, nom, i, j)
+            ws.data_validation(
+                i, j, i, j, validation_liste_inline(OUI_NON, f"si « {spec.onglet} » est tenu en {annee}")
+            )
