@@ -361,7 +361,7 @@ def test_url_web() -> None:
 
 def test_plafond_de_liens(conso: Consolidation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past Excel's number of links per sheet, the text is kept without a link (no XlsxWriter warning)."""
-    monkeypatch.setattr(synthese, "MAX_LIENS", 3)
+    monkeypatch.setattr(synthese.commun, "MAX_LIENS", 3)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         chemin = ecrire_synthese(conso, tmp_path / "s.xlsx")
@@ -538,7 +538,7 @@ def test_donnees_valeurs_de_tous_types(
     ]
     vides = {titre: None for _, titre in COLONNES_DONNEES}
     lignes = [{**vides, "Office": v} for v in valeurs]
-    monkeypatch.setattr(synthese, "lignes_donnees", lambda _conso: lignes)
+    monkeypatch.setattr(synthese.donnees, "lignes_donnees", lambda _conso: lignes)
     lu = openpyxl.load_workbook(ecrire_synthese(conso, tmp_path / "s.xlsx"))
     lus = [row[0] for row in lu["Données"].iter_rows(min_row=2, max_row=1 + len(valeurs), values_only=True)]
     assert lus[:9] == [None, None, None, None, "Oui", "Non", 7, 3, 2.5]
