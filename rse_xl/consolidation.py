@@ -67,6 +67,8 @@ class Consolidation:
     empreinte_referentiel: str = field(default_factory=empreinte_referentiel)
     # The demo workbooks shipped with rse-xl, not real offices: every output says so.
     demonstration: bool = False
+    # office code → the annotated copy written for it by « Retours aux offices » (rse_xl.retours), if any
+    retours: dict[str, str] = field(default_factory=dict)
     _index: dict[tuple[str, str, int], Resultat] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -211,3 +211,39 @@ def test_commande(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, erreur = capsys.readouterr()
     assert code == 2 and "originaux ne sont jamais remplacés" in erreur
     assert empreintes(entrees) == avant
+
+
+def _noms_de_saisie() -> list[str]:
+    from rse_xl.layout import IDENTITE, champs_action, nom_registre_tenu, registres_declarables
+
+    noms = [c.nom for c in IDENTITE if c.nom != "ID_OFFICE"]
+    noms += [nom_registre_tenu(s.registre, a) for s in registres_declarables() for a in CONV.periode]
+    noms += [
+        nom_defini(a, an, ch) for a in ACTIONS.values() for an in CONV.periode for ch in champs_action(a)
+    ]
+    return noms
+
+
+NOMS_DE_SAISIE = _noms_de_saisie()
+VALEURS_BRUTES = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30),
+    st.integers(min_value=-10_000, max_value=10**9),
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False),
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2035, 12, 31)),
+    st.sampled_from(["Oui", "Non", "Réalisé", "En cours", "12 %", "1 234,5", "85 000 €", "#N/A"]),
+)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(valeurs=st.dictionaries(st.sampled_from(NOMS_DE_SAISIE), VALEURS_BRUTES, max_size=40))
+def test_aller_retour_sur_tout_le_modele(
+    tmp_path_factory: pytest.TempPathFactory, valeurs: dict[str, Any]
+) -> None:
+    """Read → write → read over the whole layout: any raw value typed in any input cell (text, numbers,
+    dates, the texts people type) is read back the same from the written copy, with the same problems."""
+    dossier = tmp_path_factory.mktemp("hasard")
+    office = trouver_office(CONV, "NMH")
+    ecrire_classeur(dossier / "NMH.xlsx", office, Saisie(valeurs={"ID_OFFICE": office.nom, **valeurs}))
+    (retour,) = retourner(dossier, dossier / "retours")
+    assert lu_en_clair(lire_classeur(retour.chemin)) == lu_en_clair(lire_classeur(dossier / "NMH.xlsx"))

@@ -59,6 +59,8 @@ def ecrire_controles(wb: Workbook, ws: Worksheet, conso: Consolidation, f: Forma
             f"Aucun problème détecté dans les {len(conso.fichiers)} classeur(s) lu(s).",
             f(bold=True, font_color="#006100"),
         )
+        if conso.retours:
+            _retours(ws, 5, conso, f, liens, noms_offices)
         mise_en_page(ws, conso, ONGLET_CONTROLES)
         return
     debut = 3
@@ -93,8 +95,23 @@ def ecrire_controles(wb: Workbook, ws: Worksheet, conso: Consolidation, f: Forma
                 "format": wb.add_format({"bg_color": fond, "font_color": police, "bold": True}),
             },
         )
+    if conso.retours:
+        _retours(ws, fin + 2, conso, f, liens, noms_offices)
     ws.freeze_panes(debut + 1, 0)
     mise_en_page(ws, conso, ONGLET_CONTROLES, repeter=(debut, debut))
+
+
+def _retours(
+    ws: Worksheet, ligne: int, conso: Consolidation, f: Formats, liens: Liens, noms_offices: dict[str, str]
+) -> None:
+    """Under the table: each office and the annotated copy of its workbook written by « Retours aux offices »."""
+    ws.write_string(ligne, 0, "Copies annotées renvoyées aux offices", f(bold=True))
+    for i, (code, chemin) in enumerate(
+        sorted(conso.retours.items(), key=lambda kv: noms_offices.get(kv[0], kv[0]))
+    ):
+        ecrire_texte(ws, ligne + 1 + i, 2, noms_offices.get(code, code), f.cellule)
+        ecrire_texte(ws, ligne + 1 + i, 3, Path(chemin).name, f.cellule)
+        liens.source(ws, ligne + 1 + i, 8, chemin, None, "Ouvrir", f.lien_cadre, f.cellule)
 
 
 def _cle_probleme(p: Probleme, noms_offices: dict[str, str]) -> tuple[Any, ...]:
