@@ -1,8 +1,8 @@
 """Mutation run on the core of rse-xl (issue #16): how many deliberate small bugs the test suite catches.
 
-    python bench/mutation.py                    # the six core modules (long: see bench/MUTATION.md)
-    python bench/mutation.py rse_xl/regles.py   # one module
-    python bench/mutation.py --resultats        # score and survivors of the last run, from mutants/
+    python bench/mutation.py                            # the core modules (long: see bench/MUTATION.md)
+    python bench/mutation.py rse_xl/regles/marches.py  # one module
+    python bench/mutation.py --resultats                # score and survivors of the last run, from mutants/
 
 mutmut 3 (installed by this script if missing) copies the package into ``mutants/``, mutates every
 function of the chosen modules, and runs, for each mutant, the tests that reach that function. A mutant
@@ -25,7 +25,15 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parent.parent
 VERSION_MUTMUT = "3.8.1"
 COEUR = (
-    "rse_xl/regles.py",
+    "rse_xl/regles/__init__.py",
+    "rse_xl/regles/commun.py",
+    "rse_xl/regles/journal.py",
+    "rse_xl/regles/marches.py",
+    "rse_xl/regles/operations.py",
+    "rse_xl/regles/vehicules.py",
+    "rse_xl/regles/equipements.py",
+    "rse_xl/regles/reemploi.py",
+    "rse_xl/regles/donnees.py",
     "rse_xl/indicateurs.py",
     "rse_xl/validation.py",
     "rse_xl/controles.py",
