@@ -28,7 +28,7 @@ from rse_xl.cellules import depuis_a1, reference
 from rse_xl.controles import Gravite, Probleme
 from rse_xl.errors import EntreeError
 from rse_xl.fichiers import texte_chemin
-from rse_xl.layout import REGISTRES, nom_defini
+from rse_xl.layout import MODELE_VERSION, REGISTRES, nom_defini
 from rse_xl.lecture import ClasseurLu, lire_classeur
 from rse_xl.ooxml import ERREURS_CONNUES
 
@@ -314,6 +314,14 @@ def _onglet_retours(
             f"{sum(p.gravite is Gravite.AVERTISSEMENT for p in problemes)} avertissement(s)",
         ),
     ]
+    if lu.modele_version is not None and lu.modele_version < MODELE_VERSION:
+        infos.append(
+            (
+                "Modèle",
+                f"votre classeur était du modèle version {lu.modele_version} : cette copie est au modèle actuel "
+                f"(version {MODELE_VERSION}), toutes vos saisies reprises. Continuez dans cette copie.",
+            )
+        )
     for i, (cle, valeur) in enumerate(infos, start=2):
         ws.write_string(i, 0, cle, gras)
         ws.write_string(i, 1, valeur)
