@@ -6,16 +6,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-from rse_xl.errors import EntreeError
-from rse_xl.fichiers import texte_chemin
-from rse_xl.referentiel.models import ANNEES
-
-if TYPE_CHECKING:
-    pass
 
 from rse_xl.cli_commun import (
     CODE_ERREURS,
@@ -32,6 +25,9 @@ from rse_xl.cli_commun import (
     app,
     console,
 )
+from rse_xl.errors import EntreeError
+from rse_xl.fichiers import texte_chemin
+from rse_xl.referentiel.models import ANNEES
 
 # --- retours and migrer ------------------------------------------------------------------------------------
 
