@@ -2,64 +2,45 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
-import json
 import os
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from rse_xl import __version__
 from rse_xl.aide import cx, franciser, message_usage
-from rse_xl.errors import EntreeError, RseXlError
-from rse_xl.fichiers import texte_chemin
-from rse_xl.referentiel.models import ANNEES
 
-if TYPE_CHECKING:
-    from rse_xl.referentiel import Convention
-
-app = typer.Typer(
-    name="rse-xl",
-    help="Suivi de la convention RSE inter-offices 2025-2027 : classeurs d'office, contrôles, consolidation.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+# Importing cli_campagne registers retours, migrer and diagnostic; the shared app, options and helpers come from
+# cli_commun. Their names stay importable from here.
+from rse_xl.cli_campagne import cmd_diagnostic, cmd_migrer, cmd_retours  # noqa: F401
+from rse_xl.cli_commun import (  # noqa: F401
+    CODE_ERREURS,
+    CODE_INATTENDU,
+    CODE_OK,
+    CODE_USAGE,
+    DateReference,
+    Ecraser,
+    Entrees,
+    Parametres,
+    Workers,
+    _annoncer_demo,
+    _convention,
+    _date,
+    _Etat,
+    _json,
+    _sans_nos_sorties,
+    _version,
+    app,
+    console,
+    dossier_demo,
+    erreurs,
+    principal,
 )
-
-console = Console(soft_wrap=True)
-erreurs = Console(stderr=True, soft_wrap=True)
-
-CODE_OK, CODE_ERREURS, CODE_USAGE, CODE_INATTENDU = 0, 1, 2, 3
-
-
-class _Etat:
-    debug = False
-
-
-def _version(valeur: bool) -> None:
-    if valeur:
-        console.print(f"rse-xl {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def principal(
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Afficher la trace complète en cas d'erreur.")
-    ] = False,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Afficher la version.")
-    ] = False,
-) -> None:
-    """Suivi de la convention RSE inter-offices 2025-2027."""
-    _Etat.debug = _Etat.debug or debug
-
+from rse_xl.errors import EntreeError, RseXlError
+from rse_xl.referentiel.models import ANNEES
 
 # --- referentiel -------------------------------------------------------------------------------------------
 
@@ -90,16 +71,6 @@ def cmd_referentiel(
             )
             for y in conv.periode:
                 console.print(f"         {y} : {ind.cibles[y].texte}", highlight=False)
-
-
-Ecraser = Annotated[
-    bool,
-    typer.Option(
-        "--ecraser",
-        help="Remplacer un fichier existant que rse-xl n'a pas écrit (jamais un classeur lu, ni le classeur "
-        "rempli d'un office, ni un fichier en lecture seule).",
-    ),
-]
 
 
 # --- modele ------------------------------------------------------------------------------------------------
@@ -141,46 +112,6 @@ def cmd_modele(
 # --- valider -----------------------------------------------------------------------------------------------
 
 
-Entrees = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        metavar="FICHIER|DOSSIER",
-        help="Classeurs d'office ou dossiers qui en contiennent (par défaut : workbooks/).",
-    ),
-]
-
-
-Parametres = Annotated[
-    Path | None,
-    typer.Option(
-        "--parametres",
-        metavar="FICHIER",
-        help="Fichier YAML de réglages : offices au-delà des trois de la convention, seuils de statut, "
-        "seuil des marchés (voir le README).",
-    ),
-]
-Workers = Annotated[
-    int | None,
-    typer.Option("--workers", min=1, metavar="N", help="Lectures en parallèle (défaut : nombre de cœurs)."),
-]
-
-
-DateReference = Annotated[
-    str | None,
-    typer.Option(
-        "--date-reference",
-        metavar="DATE",
-        help="Date du jour à retenir (jj/mm/aaaa ou AAAA-MM-JJ), pour rejouer une campagne.",
-    ),
-]
-
-
-def _convention(parametres: Path | None) -> Convention:
-    from rse_xl.referentiel import charger_parametres, referentiel
-
-    return charger_parametres(parametres) if parametres is not None else referentiel()
-
-
 @app.command("valider")
 def cmd_valider(
     entrees: Entrees = None,
@@ -215,19 +146,6 @@ def cmd_valider(
 
 
 # --- consolider ---------------------------------------------------------------------------------------------
-
-
-def _date(texte: str | None) -> dt.date | None:
-    if texte is None:
-        return None
-    for format in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(texte.strip(), format).date()
-        except ValueError:
-            continue
-    raise EntreeError(
-        f"Date invalide « {texte} » : écrivez-la jj/mm/aaaa (30/11/2026) ou AAAA-MM-JJ (2026-11-30)."
-    )
 
 
 @app.command("consolider")
@@ -331,176 +249,6 @@ def cmd_consolider(
     raise typer.Exit(CODE_OK if conso.rapport.valide else CODE_ERREURS)
 
 
-@app.command("retours")
-def cmd_retours(
-    entrees: Entrees = None,
-    sortie: Annotated[
-        Path | None,
-        typer.Option(
-            "-o",
-            "--sortie",
-            metavar="DOSSIER",
-            help="Dossier où écrire les classeurs annotés (par défaut : DOSSIER_retours à côté des classeurs).",
-        ),
-    ] = None,
-    annee: Annotated[
-        int | None,
-        typer.Option(
-            "--annee",
-            min=ANNEES[0],
-            max=ANNEES[-1],
-            metavar="ANNÉE",
-            help=f"Année de campagne des contrôles ({ANNEES[0]} à {ANNEES[-1]}).",
-        ),
-    ] = None,
-    en_json: Annotated[bool, typer.Option("--json", help="Les classeurs écrits, en JSON.")] = False,
-    date_reference: DateReference = None,
-    parametres: Parametres = None,
-    ecraser: Ecraser = False,
-) -> None:
-    """Rendre à chaque office son classeur, chaque problème marqué sur sa cellule (les originaux ne sont pas modifiés)."""
-    from rse_xl.affichage import progression
-    from rse_xl.consolidation import consolider
-    from rse_xl.fichiers import collecter_classeurs
-    from rse_xl.retours import ecrire_retours
-
-    conv = _convention(parametres)
-    entrees = entrees or [_annoncer_demo("retours", en_json)]
-    chemins = _sans_nos_sorties(collecter_classeurs(entrees), en_json)
-    if not chemins:
-        raise EntreeError(
-            "Aucun classeur d'office (.xlsx ou .xlsm) parmi les entrées indiquées : indiquez le dossier des "
-            "classeurs reçus des offices, ou leurs fichiers."
-        )
-    if sortie is None:
-        premier = entrees[0]
-        base = premier if premier.is_dir() else premier.parent
-        sortie = base.resolve().parent / f"{base.resolve().name}_retours"
-    if any(c.resolve().parent == sortie.resolve() for c in chemins):  # said before anything is read
-        raise EntreeError(
-            f"Le dossier des retours est celui des classeurs des offices ({texte_chemin(sortie.resolve())}) : "
-            "choisissez un autre dossier, les originaux ne sont jamais remplacés."
-        )
-    with progression(len(chemins), "Lecture des classeurs", actif=not en_json) as avancer:
-        conso = consolider(
-            chemins, annee=annee, aujourdhui=_date(date_reference), convention=conv, progression=avancer
-        )
-    retours = ecrire_retours(conso, sortie, ecraser=ecraser)
-    if en_json:
-        _json(
-            {
-                "dossier": str(sortie.resolve()),
-                "annee": conso.annee,
-                "retours": [
-                    {
-                        "source": texte_chemin(r.source),
-                        "classeur": texte_chemin(r.chemin.resolve()),
-                        "office": r.office,
-                        "problemes": r.problemes,
-                        "marques": r.marques,
-                    }
-                    for r in retours
-                ],
-            }
-        )
-    else:
-        for r in retours:
-            console.print(
-                f"Retour écrit : {texte_chemin(r.chemin.resolve())} — {r.problemes} problème(s), "
-                f"{r.marques} marqué(s) sur leur cellule",
-                markup=False,
-                highlight=False,
-            )
-        if not retours:
-            console.print("Aucun classeur d'office lisible : rien à renvoyer (voir « rse-xl valider »).")
-    raise typer.Exit(CODE_OK if retours else CODE_ERREURS)
-
-
-@app.command("migrer")
-def cmd_migrer(
-    entrees: Annotated[
-        list[Path],
-        typer.Argument(
-            metavar="FICHIER|DOSSIER", help="Classeurs d'office à passer au modèle actuel, ou dossiers."
-        ),
-    ],
-    sortie: Annotated[
-        Path | None,
-        typer.Option(
-            "-o",
-            "--sortie",
-            metavar="FICHIER|DOSSIER",
-            help="Classeur à écrire (un seul classeur migré), ou dossier (plusieurs). Par défaut : NOM_v2.xlsx "
-            "à côté de l'original.",
-        ),
-    ] = None,
-    en_json: Annotated[
-        bool, typer.Option("--json", help="Ce qui a été écrit et ce qui n'a pas été repris, en JSON.")
-    ] = False,
-    parametres: Parametres = None,
-    ecraser: Ecraser = False,
-) -> None:
-    """Passer des classeurs d'office au modèle actuel, toutes leurs saisies reprises (les originaux ne sont pas modifiés)."""
-    from rse_xl.fichiers import collecter_classeurs
-    from rse_xl.migration import migrer, nom_migre
-
-    conv = _convention(parametres)
-    chemins = _sans_nos_sorties(collecter_classeurs(entrees), en_json)
-    if not chemins:
-        raise EntreeError("Aucun classeur d'office (.xlsx ou .xlsm) parmi les entrées indiquées.")
-    plusieurs = len(chemins) > 1 or any(e.is_dir() for e in entrees)
-    if sortie is not None and plusieurs and sortie.suffix.lower() == ".xlsx":
-        raise EntreeError(
-            f"Plusieurs classeurs à migrer : « -o {texte_chemin(sortie)} » doit être un dossier, pas un fichier."
-        )
-    faites, echecs = [], []
-    for chemin in chemins:
-        if sortie is None:
-            cible = nom_migre(chemin)
-        elif plusieurs or sortie.is_dir() or sortie.suffix.lower() != ".xlsx":  # a folder, named or new
-            sortie.mkdir(parents=True, exist_ok=True)
-            cible = sortie / nom_migre(chemin).name
-        else:
-            cible = sortie
-        try:
-            faites.append(migrer(chemin, cible, conv, ecraser=ecraser))
-        except EntreeError as exc:  # one workbook that cannot be migrated does not stop the others
-            echecs.append((chemin, str(exc)))
-    if en_json:
-        _json(
-            {
-                "migres": [
-                    {
-                        "source": texte_chemin(m.source),
-                        "classeur": texte_chemin(m.chemin.resolve()),
-                        "office": m.office,
-                        "version_avant": m.version_avant,
-                        "version": m.version,
-                        "saisies": m.saisies,
-                        "lignes": m.lignes,
-                        "non_repris": [{"quoi": r.quoi, "detail": r.detail} for r in m.restes],
-                    }
-                    for m in faites
-                ],
-                "echecs": [{"source": texte_chemin(c), "message": t} for c, t in echecs],
-            }
-        )
-    else:
-        for m in faites:
-            console.print(
-                f"Migré : {texte_chemin(m.source.name)} (modèle {m.version_avant}) → "
-                f"{texte_chemin(m.chemin.resolve())} (modèle {m.version}) : {m.saisies} saisie(s), "
-                f"{m.lignes} ligne(s) de registre reprises",
-                markup=False,
-                highlight=False,
-            )
-            for r in m.restes:
-                console.print(f"  Non repris tel quel — {r.quoi} : {r.detail}", markup=False, highlight=False)
-        for _chemin, texte in echecs:
-            console.print(f"Non migré : {texte}", markup=False, highlight=False)
-    raise typer.Exit(CODE_ERREURS if echecs or not faites else CODE_OK)
-
-
 def _verifier_exports(formats: list[str]) -> None:
     """Every export format known and its tools installed, before anything is read or written."""
     for f in formats:
@@ -557,40 +305,6 @@ def cmd_maitre(
     console.print(f"Classeur maître écrit : {chemin.resolve()}")
 
 
-# --- diagnostic --------------------------------------------------------------------------------------------
-
-
-@app.command("diagnostic")
-def cmd_diagnostic(
-    maitre: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="MAITRE.xlsm",
-            help="Classeur maître dont vérifier les paramètres (lu, jamais modifié). Sans lui : Python, "
-            "rse-xl et xlwings seulement.",
-            show_default=False,
-        ),
-    ] = None,
-    en_json: Annotated[bool, typer.Option("--json", help="Liste des vérifications en JSON.")] = False,
-) -> None:
-    """Vérifier ce PC avant la première campagne : Python, xlwings, dossiers du classeur maître ; code 1 s'il y a à corriger."""
-    from dataclasses import asdict
-
-    from rse_xl.diagnostic import diagnostiquer, lire_reglages, texte_diagnostic
-
-    reglages = lire_reglages(maitre) if maitre is not None else None
-    verifications = diagnostiquer(
-        adresse_maitre=str(maitre.resolve()) if maitre is not None else None,
-        reglages=reglages,
-        version_vba=None,
-    )
-    if en_json:
-        _json([asdict(v) for v in verifications])
-    else:
-        console.print(texte_diagnostic(verifications), markup=False, highlight=False)
-    raise typer.Exit(CODE_OK if all(v.ok for v in verifications) else CODE_ERREURS)
-
-
 # --- demo --------------------------------------------------------------------------------------------------
 
 
@@ -623,49 +337,22 @@ def cmd_demo(
         console.print(f"Classeur de démonstration écrit : {chemin.resolve()}")
 
 
-def _annoncer_demo(commande: str, en_json: bool) -> Path:
-    """The demo folder, announced on the first line (on stderr under --json): no one takes it for real data."""
-    dossier = dossier_demo()
-    (erreurs if en_json else console).print(
-        f"Démonstration : aucun dossier indiqué, ce sont les classeurs de démonstration de {dossier} (chiffres "
-        f"fictifs). Pour vos classeurs : rse-xl {commande} DOSSIER.",
-        highlight=False,
-        markup=False,
-    )
-    return dossier
-
-
-def _sans_nos_sorties(chemins: list[Path], en_json: bool) -> list[Path]:
-    """The inputs without rse-xl's own outputs, each one set aside said in a line (on stderr under --json)."""
-    from rse_xl.fichiers import ecarter_sorties, texte_chemin
-
-    gardes, ecartes = ecarter_sorties(chemins)
-    for chemin, quoi in ecartes:
-        (erreurs if en_json else console).print(
-            f"Ignoré : {texte_chemin(chemin)} — c'est {quoi}, pas le classeur d'un office.",
-            highlight=False,
-            markup=False,
-        )
-    return gardes
-
-
-def dossier_demo() -> Path:
-    """The demo workbooks shipped in workbooks/ (from a checkout), for commands run without inputs.
-
-    The checkout's own folder comes first: a ``workbooks/`` folder in the current directory may hold real
-    office workbooks, which must not be presented as the demo.
-    """
-    for base in (Path(__file__).resolve().parent.parent, Path.cwd()):
-        if (base / "workbooks").is_dir():
-            return base / "workbooks"
-    raise EntreeError("Indiquez les classeurs à traiter (aucun dossier workbooks/ ici).")
-
-
 # --- plumbing ----------------------------------------------------------------------------------------------
 
 
-def _json(donnees: object) -> None:
-    sys.stdout.write(json.dumps(donnees, ensure_ascii=False, indent=2, default=str) + "\n")
+# « rse-xl --help » lists the commands in this order, whichever module registered them.
+ORDRE_COMMANDES = (
+    "referentiel",
+    "modele",
+    "valider",
+    "consolider",
+    "retours",
+    "migrer",
+    "maitre",
+    "diagnostic",
+    "demo",
+)
+app.registered_commands.sort(key=lambda c: ORDRE_COMMANDES.index(c.name or ""))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import io
-import math
 import os
 import posixpath
 import re
@@ -20,9 +19,22 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
 
+# The cell sanitiser and the compound-file reading live in assainir and cfb_lecture; their names stay here too.
+from rse_xl.assainir import (  # noqa: F401
+    _ATTR_T,
+    _CELLULE,
+    _ERREURS_OCTETS,
+    _T_ATTR,
+    _V_INHABITUEL,
+    ERREURS_CONNUES,
+    NOMBRE_DATE_MAX,
+    _a_assainir,
+    _assainir_cellule,
+    assainir_feuille,
+)
 from rse_xl.cellules import colonne_lettres, decouper_reference, depuis_a1, lettres_colonne
+from rse_xl.cfb_lecture import _CFB_FIN, _CFB_SECTEURS_MAX, noms_cfb  # noqa: F401
 
 # Limits against zip bombs: what a real office workbook never reaches.
 TAILLE_DECOMPRESSEE_MAX = 1_000_000_000  # 1 GB for the whole package
@@ -70,64 +82,6 @@ def nature_fichier(chemin: Path) -> Nature:
         return Nature.TEXTE
     except UnicodeDecodeError:
         return Nature.INCONNU
-
-
-_CFB_FIN = 0xFFFFFFFA  # sector numbers from here on are markers (end of chain, free, FAT, DIFAT)
-_CFB_SECTEURS_MAX = 1 << 16  # sectors of the FAT or of the directory followed: far beyond a real workbook
-
-
-def noms_cfb(f: BinaryIO) -> set[str]:
-    """The names of the streams and storages of a compound file (MS-CFB), read from its directory.
-
-    The directory may sit anywhere in the file (LibreOffice writes it after the ``Workbook`` stream), so the
-    names are found by following the directory's chain of sectors through the FAT, not by scanning the start
-    of the file. Every chain is bounded and every sector number checked: a damaged or crafted file gives
-    the names read so far, never a loop or a huge allocation.
-    """
-    f.seek(0)
-    entete = f.read(512)
-    if len(entete) < 512:
-        return set()
-    decalage = struct.unpack_from("<H", entete, 30)[0]
-    if decalage not in (9, 12):  # 512-byte sectors (version 3) or 4096-byte ones (version 4)
-        return set()
-    taille = 1 << decalage
-    f.seek(0, os.SEEK_END)
-    nb_secteurs = max(0, (f.tell() - taille) // taille)
-
-    def secteur(n: int) -> bytes:
-        if n >= nb_secteurs:
-            return b""
-        f.seek(taille * (n + 1))
-        return f.read(taille)
-
-    nb_fat, premier_rep = struct.unpack_from("<II", entete, 44)
-    difat_debut, nb_difat = struct.unpack_from("<II", entete, 68)
-    secteurs_fat = [n for n in struct.unpack_from("<109I", entete, 76) if n < _CFB_FIN]
-    suivant, vus = difat_debut, 0
-    while suivant < _CFB_FIN and vus < min(nb_difat, _CFB_SECTEURS_MAX):
-        bloc = secteur(suivant)
-        if len(bloc) < taille:
-            break
-        entrees = struct.unpack_from(f"<{taille // 4}I", bloc)
-        secteurs_fat += [n for n in entrees[:-1] if n < _CFB_FIN]
-        suivant, vus = entrees[-1], vus + 1
-    fat: list[int] = []
-    for n in secteurs_fat[: min(nb_fat, _CFB_SECTEURS_MAX)]:
-        bloc = secteur(n)
-        if len(bloc) == taille:
-            fat.extend(struct.unpack_from(f"<{taille // 4}I", bloc))
-    noms: set[str] = set()
-    n, vus_rep = premier_rep, set[int]()
-    while n < _CFB_FIN and n not in vus_rep and len(vus_rep) < _CFB_SECTEURS_MAX:
-        vus_rep.add(n)
-        bloc = secteur(n)
-        for debut in range(0, len(bloc) - 127, 128):
-            longueur = struct.unpack_from("<H", bloc, debut + 64)[0]
-            if 2 <= longueur <= 64 and bloc[debut + 66] in (1, 2, 5):  # storage, stream, root
-                noms.add(bloc[debut : debut + longueur - 2].decode("utf-16-le", "replace"))
-        n = fat[n] if n < len(fat) else _CFB_FIN
-    return noms
 
 
 # The first member of an OpenDocument file names its kind (ODF 1.2, part 3, 3.3).
@@ -191,81 +145,6 @@ def etendue_feuille(xml: bytes) -> tuple[int, str]:
     if lmax < 0:
         return 0, ""
     return (lmax - lmin + 1) * (cmax - cmin + 1), f"{colonne_lettres(cmax)}{lmax + 1}"
-
-
-# Cell values the fast reader cannot take. It raises on an error literal it does not know (#SPILL!, #CALC!…,
-# newer than it) and on a Boolean other than 0 or 1, which would cost the whole sheet; it panics, printing a
-# Rust backtrace on the terminal, on a number beyond about ±1e11 in a date-styled cell. Such cells are
-# rewritten in a copy of the package handed to the reader (see ``assainir_feuille``); the checks still see
-# the original: the error literal, the text as typed.
-ERREURS_CONNUES = frozenset(
-    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"}
-)
-NOMBRE_DATE_MAX = 1e11
-# A value the fast reader may turn into a panic or a wrong date: eleven digits or more, an exponent of two
-# digits or more, NaN or infinity. The pattern starts with the literal ``v>`` (which also ends ``<x:v>``): the
-# regex engine jumps from one value to the next, which keeps this look at every sheet under a millisecond.
-_V_INHABITUEL = re.compile(rb"v>[-+]?(?:\d{11}|\d+(?:\.\d*)?[eE]\+?\d\d|[NnIi])")
-# A cell with content (a self-closing cell has none). Non-greedy to the first closing tag: cells do not nest.
-_CELLULE = re.compile(rb"<((?:\w+:)?)c\b((?:[^>/]|/(?!>))*)>(.*?)</\1c>", re.S)
-_T_ATTR = re.compile(rb'\s+t="[^"]*"')
-
-
-def _a_assainir(xml: bytes) -> bool:
-    """Whether the sheet may hold a number the fast reader would panic on or misread (a quick look).
-
-    Error literals and Booleans it does not know make it raise, not panic: those sheets are rewritten only
-    when that happens (``assainir_feuille(xml, tout=True)``)."""
-    return _V_INHABITUEL.search(xml) is not None
-
-
-_ERREURS_OCTETS = frozenset(e.encode() for e in ERREURS_CONNUES)
-
-
-def _assainir_cellule(m: re.Match[bytes]) -> bytes:
-    prefixe, attrs, corps = m.group(1), m.group(2), m.group(3)
-    t = _ATTR_T.search(attrs)
-    genre = t.group(1) if t else b"n"
-    v = _V.search(corps)
-    if v is None:
-        return m.group(0)
-    valeur = v.group(1).strip()
-    if genre == b"e":
-        if valeur in _ERREURS_OCTETS:
-            return m.group(0)
-        # any error the reader knows stands in for it; the checks read the original literal
-        corps = corps[: v.start(1)] + b"#N/A" + corps[v.end(1) :]
-        return b"<%sc%s>%s</%sc>" % (prefixe, attrs, corps, prefixe)
-    if genre == b"b":
-        if valeur in (b"0", b"1"):
-            return m.group(0)
-    elif genre == b"n":
-        try:
-            nombre = float(valeur)
-        except ValueError:
-            return m.group(0)
-        if math.isfinite(nombre) and (abs(nombre) < NOMBRE_DATE_MAX or b" s=" not in attrs):
-            return m.group(0)
-    else:
-        return m.group(0)
-    # read as the text it holds: the check of the cell then names it (« NaN » n'est pas un nombre…)
-    return b'<%sc%s t="str">%s</%sc>' % (prefixe, _T_ATTR.sub(b"", attrs), corps, prefixe)
-
-
-_ATTR_T = re.compile(rb'\bt="([^"]*)"')
-
-
-def assainir_feuille(xml: bytes, tout: bool = False) -> bytes | None:
-    """The sheet's XML with every cell the fast reader cannot take rewritten; None when there is none.
-
-    An unknown error literal becomes ``#N/A``; a Boolean other than 0/1, a number that is not finite
-    (``NaN``, ``INF``, ``1E+400``) and a number beyond ±1e11 in a styled cell become the text they hold.
-    Without ``tout``, only sheets the quick look (``_a_assainir``) points at are rewritten.
-    """
-    if not tout and not _a_assainir(xml):
-        return None
-    nouveau = _CELLULE.sub(_assainir_cellule, xml)
-    return nouveau if nouveau != xml else None
 
 
 class PaquetError(Exception):
