@@ -150,7 +150,10 @@ def ecrire_retours(
     *,
     ecraser: bool = False,
 ) -> list[Retour]:
-    """Write the annotated copy of every office workbook the consolidation read, into ``dossier``."""
+    """Write the annotated copy of every office workbook the consolidation read, into ``dossier``.
+
+    The copies are also recorded on ``consolidation.retours`` (office → path), so a summary written from this
+    consolidation afterwards lists them, with a link, under its Contrôles table."""
     dossier = Path(dossier)
     if dossier.exists() and not dossier.is_dir():
         raise EntreeError(
@@ -175,6 +178,7 @@ def ecrire_retours(
                 "choisissez un autre dossier, les originaux ne sont jamais remplacés."
             )
         retours.append(_ecrire_retour(lu, problemes, cible, consolidation, info.empreinte, ecraser))
+    consolidation.retours = {r.office: str(r.chemin.resolve()) for r in retours if r.office}
     return retours
 
 

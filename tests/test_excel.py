@@ -30,7 +30,7 @@ from rse_xl.maitre import (
     nom_parametre_fichier,
 )
 from rse_xl.referentiel import Convention
-from rse_xl.synthese import onglets_resultats
+from rse_xl.synthese import ONGLET_CONTROLES, onglets_resultats
 
 RACINE = Path(__file__).resolve().parent.parent
 DEMO = RACINE / "workbooks"
@@ -612,6 +612,10 @@ def test_retours_aux_offices(app: FakeApp, livre: FakeBook, dossier: Path, conv:
     assert all(f"  {nom} : " in alerte["prompt"] for nom in ecrits)
     assert {p.name: empreinte(p) for p in (dossier / "classeurs").glob("*.xlsx")} == avant
     assert livre.sheets.noms == [ONGLET_ACCUEIL, ONGLET_PARAMETRES, *resultats(conv), ONGLET_CONF]
+    # Contrôles, as put into the master, lists each office's returned copy under its table.
+    textes = [str(v) for v in livre.sheets[ONGLET_CONTROLES].cells.values()]
+    assert "Copies annotées renvoyées aux offices" in textes
+    assert all(nom in textes for nom in ecrits)
     ecran_rendu(app)
 
 
