@@ -225,7 +225,7 @@ def _xlwings(version_vba: str | None) -> Verification:
     installe = _version_xlwings()
     origine = "module VBA du classeur maître"
     if version_vba is None:
-        from rse_xl.maitre import version_xlwings_vba
+        from rse_xl.projet_xlwings import version_xlwings_vba
 
         version_vba = version_xlwings_vba()
         origine = (

@@ -545,7 +545,7 @@ def test_macos_classeur_introuvable(app: FakeApp, monkeypatch: pytest.MonkeyPatc
 
 def test_diagnostic_bouton(app: FakeApp, livre: FakeBook, dossier: Path) -> None:
     """One message box, one line per check; the offices' folder of Paramètres is found and counted."""
-    from rse_xl.maitre import version_xlwings_vba
+    from rse_xl.projet_xlwings import version_xlwings_vba
 
     excel.diagnostic(version_xlwings_vba(), livre)
     alerte = une_alerte(app)

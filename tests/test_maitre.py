@@ -33,12 +33,10 @@ from rse_xl.maitre import (
     PARAM_ANNEE,
     PARAM_EXPORT_CSV,
     ecrire_maitre,
-    fichiers_vba_xlwings,
     nom_parametre_fichier,
     parametres,
-    reglages_xlwings,
-    source_vba,
 )
+from rse_xl.projet_xlwings import fichiers_vba_xlwings, reglages_xlwings, source_vba
 from rse_xl.referentiel import Convention
 from rse_xl.synthese import onglets_resultats
 
@@ -203,7 +201,7 @@ def test_xlwings_conf(tmp_path: Path) -> None:
 def test_conf_sans_booleen_ni_nombre(tmp_path: Path) -> None:
     """Every value xlwings.bas reads is a text cell: a Boolean cell reaches GetConfig as « Faux » in a French
     Excel and stops the first click with run-time error 13 (xlwings issue #2594)."""
-    from rse_xl.maitre import dossier_xlwings
+    from rse_xl.projet_xlwings import dossier_xlwings
 
     bas = (dossier_xlwings() / "xlwings.bas").read_text(encoding="utf-8", errors="replace")
     lues = {cle.upper() for cle in re.findall(r'GetConfig\("([^"]+)"', bas)}
