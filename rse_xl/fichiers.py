@@ -134,17 +134,21 @@ class Marque:
 
 
 _TAILLE_MAX_PROPRIETES = 1 << 16
+# The workbook part lists every defined name: 59 KB in our template, more once Excel has saved it. Bounded
+# all the same, so that a crafted file cannot make us inflate a huge part.
+_TAILLE_MAX_CLASSEUR = 1 << 23
+_MARQUE = re.compile(rb'name="' + PROPRIETE_MARQUE.encode() + rb'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>')
 
 
-def _partie(z: zipfile.ZipFile, nom: str) -> bytes:
+def _partie(z: zipfile.ZipFile, nom: str, limite: int = _TAILLE_MAX_PROPRIETES) -> bytes:
     try:
         info = z.getinfo(nom)
     except KeyError:
         return b""
-    if info.file_size > _TAILLE_MAX_PROPRIETES:
+    if info.file_size > limite:
         return b""
     with z.open(info) as f:
-        return f.read(_TAILLE_MAX_PROPRIETES)
+        return f.read(limite)
 
 
 def _texte_balise(xml: bytes, balise: bytes) -> str | None:
@@ -168,7 +172,11 @@ def lire_marque(chemin: Path) -> Marque:
                 with zipfile.ZipFile(f) as z:
                     custom = _partie(z, "docProps/custom.xml")
                     core = _partie(z, "docProps/core.xml")
-                    workbook = _partie(z, "xl/workbook.xml") if not custom else b""
+                    # Without our marker (none, or only other properties: a sensitivity label, SharePoint's
+                    # columns), an office workbook of an older version is known by its defined name.
+                    workbook = (
+                        b"" if _MARQUE.search(custom) else _partie(z, "xl/workbook.xml", _TAILLE_MAX_CLASSEUR)
+                    )
             elif debut.startswith(b"%PDF"):
                 # LibreOffice copies the summary's author into the PDF's Info dictionary, as text or UTF-16.
                 tete = f.read(_TAILLE_MAX_PROPRIETES)
@@ -192,9 +200,7 @@ def lire_marque(chemin: Path) -> Marque:
     except (OSError, zipfile.BadZipFile, ValueError, EOFError):
         return Marque(None, False)
     nature: str | None = None
-    m = re.search(
-        rb'name="' + PROPRIETE_MARQUE.encode() + rb'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', custom
-    )
+    m = _MARQUE.search(custom)
     if m:
         nature = m.group(1).decode("utf-8", "replace").strip()
     else:  # written by an older rse-xl, before the marker
