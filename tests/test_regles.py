@@ -1,6 +1,6 @@
 """Each register rule at its boundaries: the 40 000 € HT threshold to the cent, dates on 31/12 and 01/01.
 
-Pure Python on rows built here (no workbook): fast enough to run for every mutant of ``bench/mutation.sh``.
+Pure Python on rows built here (no workbook): fast enough to run for every mutant of ``bench/mutation.py``.
 """
 
 from __future__ import annotations

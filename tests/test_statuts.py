@@ -1,6 +1,6 @@
 """Statuses at their thresholds: exactly at each ``seuils_statut`` value, just under, and custom settings.
 
-The first tests call the indicator functions on numbers (fast: run for every mutant by bench/mutation.sh);
+The first tests call the indicator functions on numbers (fast: run for every mutant by bench/mutation.py);
 the last one consolidates a workbook through the CLI with ``--parametres`` and reads the statuses back.
 """
 

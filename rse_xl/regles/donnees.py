@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from rse_xl.referentiel import Action, Parametres, Registre
@@ -17,21 +18,25 @@ def _donnee(lignes: Sequence[Ligne], y: int, cle: str) -> tuple[float | None, tu
     return sum(lignes[i][cle] for i in idx), idx
 
 
-def _donnee_simple(cle: str) -> Callable[[Sequence[Ligne], Action, int, Parametres], Calcul]:
-    def calculer(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-        valeur, idx = _donnee(lignes, y, cle)
-        return Calcul(valeur, lignes=idx)
+def _donnee_simple_calcul(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres, *, cle: str) -> Calcul:
+    valeur, idx = _donnee(lignes, y, cle)
+    return Calcul(valeur, lignes=idx)
 
-    return calculer
+
+def _donnee_simple_formule(a: Action, y: int, *, cle: str) -> str:
+    d = Registre.DONNEES_ANNUELLES
+    annee, col = _col(d, "annee"), _col(d, cle)
+    return f'IF(COUNTIFS({annee},{y},{col},"<>")=0,"",SUMIFS({col},{annee},{y}))'
+
+
+# partial of module-level functions rather than closures: see regles/marches.py, _taux_marches.
+def _donnee_simple(cle: str) -> Callable[[Sequence[Ligne], Action, int, Parametres], Calcul]:
+    """The year's figure in column ``cle`` of the yearly register (empty when no row of the year gives it)."""
+    return functools.partial(_donnee_simple_calcul, cle=cle)
 
 
 def _donnee_simple_xl(cle: str) -> Callable[[Action, int], str]:
-    def formule(a: Action, y: int) -> str:
-        d = Registre.DONNEES_ANNUELLES
-        annee, col = _col(d, "annee"), _col(d, cle)
-        return f'IF(COUNTIFS({annee},{y},{col},"<>")=0,"",SUMIFS({col},{annee},{y}))'
-
-    return formule
+    return functools.partial(_donnee_simple_formule, cle=cle)
 
 
 def _donnees_part_deplacements(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:

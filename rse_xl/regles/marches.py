@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from rse_xl.layout import NOM_SEUIL_MARCHES
@@ -22,31 +23,36 @@ def _marches_evalues_xl(a: Action, y: int) -> str:
     return f"COUNTIFS({_dans_annee_xl(_col(Registre.MARCHES, 'date_evaluation'), y)})"
 
 
-def _taux_marches(cle: str) -> Callable[[Sequence[Ligne], Action, int, Parametres], Calcul]:
-    def calculer(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
-        idx = [
-            i
-            for i in _de_l_annee(lignes, "date_notification", y)
-            if isinstance(lignes[i].get("montant_ht"), int | float)
-            and lignes[i]["montant_ht"] > p.seuil_marches_ht
-        ]
-        num = sum(1 for i in idx if lignes[i].get(cle) is True)
-        c = _ratio(num, len(idx))
-        return Calcul(c.valeur, c.numerateur, c.denominateur, lignes=tuple(idx))
+def _taux_marches_calcul(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres, *, cle: str) -> Calcul:
+    idx = [
+        i
+        for i in _de_l_annee(lignes, "date_notification", y)
+        if isinstance(lignes[i].get("montant_ht"), int | float)
+        and lignes[i]["montant_ht"] > p.seuil_marches_ht
+    ]
+    num = sum(1 for i in idx if lignes[i].get(cle) is True)
+    c = _ratio(num, len(idx))
+    return Calcul(c.valeur, c.numerateur, c.denominateur, lignes=tuple(idx))
 
-    return calculer
+
+def _taux_marches_formule(a: Action, y: int, *, cle: str) -> str:
+    m = Registre.MARCHES
+    den = (
+        f"COUNTIFS({_dans_annee_xl(_col(m, 'date_notification'), y)},"
+        f'{_col(m, "montant_ht")},">"&{NOM_SEUIL_MARCHES}'
+    )
+    return _taux_xl(den + f',{_col(m, cle)},"Oui")', den + ")")
+
+
+# Module-level functions bound by partial, not closures: a closure built at import time is out of reach of
+# the mutation run (bench/mutation.py), whose mutants take effect when a module-level function is called.
+def _taux_marches(cle: str) -> Callable[[Sequence[Ligne], Action, int, Parametres], Calcul]:
+    """Among the contracts notified in the year over the threshold (« > 40 000 € HT »), the share with ``cle``."""
+    return functools.partial(_taux_marches_calcul, cle=cle)
 
 
 def _taux_marches_xl(cle: str) -> Callable[[Action, int], str]:
-    def formule(a: Action, y: int) -> str:
-        m = Registre.MARCHES
-        den = (
-            f"COUNTIFS({_dans_annee_xl(_col(m, 'date_notification'), y)},"
-            f'{_col(m, "montant_ht")},">"&{NOM_SEUIL_MARCHES}'
-        )
-        return _taux_xl(den + f',{_col(m, cle)},"Oui")', den + ")")
-
-    return formule
+    return functools.partial(_taux_marches_formule, cle=cle)
 
 
 def _marches_negociation(lignes: Sequence[Ligne], a: Action, y: int, p: Parametres) -> Calcul:
