@@ -174,9 +174,8 @@ def lire_marque(chemin: Path) -> Marque:
                     core = _partie(z, "docProps/core.xml")
                     # Without our marker (none, or only other properties: a sensitivity label, SharePoint's
                     # columns), an office workbook of an older version is known by its defined name.
-                    workbook = (
-                        b"" if _MARQUE.search(custom) else _partie(z, "xl/workbook.xml", _TAILLE_MAX_CLASSEUR)
-                    )
+                    m = _MARQUE.search(custom)
+                    workbook = b"" if m else _partie(z, "xl/workbook.xml", _TAILLE_MAX_CLASSEUR)
             elif debut.startswith(b"%PDF"):
                 # LibreOffice copies the summary's author into the PDF's Info dictionary, as text or UTF-16.
                 tete = f.read(_TAILLE_MAX_PROPRIETES)
@@ -200,7 +199,6 @@ def lire_marque(chemin: Path) -> Marque:
     except (OSError, zipfile.BadZipFile, ValueError, EOFError):
         return Marque(None, False)
     nature: str | None = None
-    m = _MARQUE.search(custom)
     if m:
         nature = m.group(1).decode("utf-8", "replace").strip()
     else:  # written by an older rse-xl, before the marker

@@ -9,6 +9,7 @@ twice, a master saved by someone, a workbook open in LibreOffice, a file of an o
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import time
 import zipfile
@@ -295,8 +296,10 @@ def test_cible_absente_acceptee(tmp_path: Path) -> None:
 def test_cible_qui_est_une_entree(tmp_path: Path) -> None:
     entree = _marque(tmp_path, NATURE_SYNTHESE)
     message = _refus(entree, NATURE_SYNTHESE, entrees=[tmp_path / "x.xlsx", str(entree)], ecraser=True)
-    assert message.startswith(f"« {entree} » est l'un des classeurs lus : la sortie le remplacerait.")
-    assert "option -o" in message
+    assert message == (
+        f"« {entree} » est l'un des classeurs lus : la sortie le remplacerait. "
+        "Choisissez un autre nom ou un autre dossier pour la sortie (option -o)."
+    )
     lien = tmp_path / "lien.xlsx"
     lien.symlink_to(entree)
     assert "l'un des classeurs lus" in _refus(lien, NATURE_SYNTHESE, entrees=[entree])
@@ -330,8 +333,9 @@ def test_cible_en_lecture_seule(tmp_path: Path, mode: int) -> None:
     chemin = _marque(tmp_path, NATURE_SYNTHESE)
     chemin.chmod(mode)
     try:
-        assert "est en lecture seule : rse-xl ne le remplace pas" in _refus(
-            chemin, NATURE_SYNTHESE, ecraser=True
+        assert _refus(chemin, NATURE_SYNTHESE, ecraser=True) == (
+            f"« {chemin} » est en lecture seule : rse-xl ne le remplace pas. Choisissez un autre nom, "
+            "ou retirez l'attribut lecture seule (Propriétés du fichier) si vous voulez vraiment le remplacer."
         )
     finally:
         chemin.chmod(0o644)
@@ -347,7 +351,7 @@ def test_cible_avec_un_droit_d_ecriture(tmp_path: Path, mode: int) -> None:
         chemin.chmod(0o644)
 
 
-def test_classeur_d_office_rempli_jamais_remplace(tmp_path: Path) -> None:
+def test_cible_classeur_d_office_rempli(tmp_path: Path) -> None:
     rempli = _marque(tmp_path, NATURE_OFFICE, "Marie")
     message = _refus(rempli, NATURE_OFFICE, ecraser=True)
     assert message == (
@@ -396,6 +400,12 @@ def test_messages_de_refus_disent_ce_qu_est_le_fichier(tmp_path: Path) -> None:
     synthese = _marque(tmp_path, NATURE_SYNTHESE)
     assert _refus(synthese, NATURE_MAITRE).startswith(
         f"« {synthese} » existe et c'est une synthèse rse-xl : rse-xl ne le remplace pas."
+    )
+    # only a master saved since is « enregistré depuis »: a summary saved since is a summary
+    (tmp_path / "autre").mkdir()
+    enregistree = _marque(tmp_path / "autre", NATURE_SYNTHESE, "Marie")
+    assert _refus(enregistree, NATURE_MAITRE).startswith(
+        f"« {enregistree} » existe et c'est une synthèse rse-xl : rse-xl ne le remplace pas."
     )
     etranger = tmp_path / "notes.txt"
     etranger.write_text("mes notes", encoding="utf-8")
@@ -608,8 +618,6 @@ def test_texte_chemin_et_empreinte(tmp_path: Path) -> None:
     assert texte_chemin("/c/caf\udce9.xlsx") == "/c/caf\ufffd.xlsx"
     gros = tmp_path / "gros.bin"
     gros.write_bytes(b"a" * (3 << 20) + b"b")
-    import hashlib
-
     assert empreinte(gros) == hashlib.sha256(gros.read_bytes()).hexdigest()
 
 
@@ -665,28 +673,6 @@ def test_octets_qui_ne_sont_pas_de_l_utf8(tmp_path: Path) -> None:
     espace = tmp_path / "espace.csv"
     espace.write_text(ENTETE_CSV + " \n", encoding="utf-8")
     assert lire_marque(espace) == Marque(None, False)
-
-
-def test_messages_exacts_des_refus(tmp_path: Path) -> None:
-    entree = _marque(tmp_path, NATURE_SYNTHESE)
-    assert _refus(entree, NATURE_SYNTHESE, entrees=[entree]) == (
-        f"« {entree} » est l'un des classeurs lus : la sortie le remplacerait. "
-        "Choisissez un autre nom ou un autre dossier pour la sortie (option -o)."
-    )
-    entree.chmod(0o444)
-    try:
-        assert _refus(entree, NATURE_SYNTHESE) == (
-            f"« {entree} » est en lecture seule : rse-xl ne le remplace pas. Choisissez un autre nom, "
-            "ou retirez l'attribut lecture seule (Propriétés du fichier) si vous voulez vraiment le remplacer."
-        )
-    finally:
-        entree.chmod(0o644)
-    # only a master saved since is « enregistré depuis »: a summary saved since is a summary
-    (tmp_path / "autre").mkdir()
-    synthese = _marque(tmp_path / "autre", NATURE_SYNTHESE, "Marie")
-    assert _refus(synthese, NATURE_MAITRE).startswith(
-        f"« {synthese} » existe et c'est une synthèse rse-xl : rse-xl ne le remplace pas."
-    )
 
 
 def test_un_temporaire_qui_resiste_n_arrete_pas_le_nettoyage(
