@@ -80,6 +80,8 @@ def _config(modules: list[str]) -> str:
         "do_not_mutate = [" + ", ".join(f'"{a}"' for a in autres) + "]",
         'also_copy = ["workbooks/", "templates/", "bench/"]',
         "tests_dir = [" + ", ".join(f'"{t}"' for t in _tests(modules)) + "]",
+        # calls made by a shared fixture credited to every test using it (see bench/mutmut_portee.py)
+        'pytest_add_cli_args = ["-p", "bench.mutmut_portee"]',
     ]
     return "\n".join(lignes) + "\n"
 
