@@ -181,7 +181,7 @@ def _consolider(
     par_office = {o.code: par_lu[id(retenus[o.code])] or [] for o in offices}
     resultats = [r for o in offices for r in par_office[o.code]]
     if indicateurs:
-        resultats += resultats_inter(par_office, convention, aujourdhui.year)
+        resultats += resultats_inter(par_office, convention)
     return Consolidation(
         convention=convention,
         annee=annee,

@@ -324,9 +324,7 @@ def _ratio_saisi(lu: ClasseurLu, code: str, annee: int) -> tuple[float, float] |
 # --- inter-office --------------------------------------------------------------------------------------------
 
 
-def resultats_inter(
-    par_office: Mapping[str, Sequence[Resultat]], convention: Convention, annee_courante: int
-) -> list[Resultat]:
+def resultats_inter(par_office: Mapping[str, Sequence[Resultat]], convention: Convention) -> list[Resultat]:
     """The offices together, by the consolidation rule of each indicator's kind.
 
     Partial data, one rule for every kind (README, « Données partielles ») : the figure of a year covers the
@@ -346,7 +344,7 @@ def resultats_inter(
             reference: list[Resultat] = []
             for annee in convention.periode:
                 offices = index.get((action.code, annee), [])
-                r, base = _inter(action, annee, offices, convention, annee_courante, reference)
+                r, base = _inter(action, annee, offices, convention, reference)
                 if (
                     action.indicateur.type is TypeIndicateur.PART_REFERENCE
                     and annee == convention.parametres.annee_reference
@@ -438,7 +436,6 @@ def _inter(
     annee: int,
     offices: list[Resultat],
     conv: Convention,
-    annee_courante: int,
     reference: list[Resultat],
 ) -> tuple[Resultat, list[Resultat]]:
     """The offices together for one year, and the offices whose figures it covers."""

@@ -153,18 +153,14 @@ def test_inter_somme_des_cibles_au_seuil() -> None:
         "ARC": [_office("ARC", "F01.A1", 6, 5)],
         "BMH": [_office("BMH", "F01.A1", 4, 3)],
     }
-    (inter,) = [
-        r for r in resultats_inter(par_office, CONV, 2026) if r.action == "F01.A1" and r.annee == 2026
-    ]
+    (inter,) = [r for r in resultats_inter(par_office, CONV) if r.action == "F01.A1" and r.annee == 2026]
     assert inter.office == INTER
     assert (inter.cible, inter.realise, inter.offices) == (10, 8, 2)
     assert inter.atteinte == pytest.approx(0.8) and inter.statut is Statut.EN_BONNE_VOIE
     # BMH's target unknown: target and achieved over the offices that have both (#12), ARC alone here,
     # 5 / 6 = 83 % « En bonne voie », and the line says BMH is left out.
     par_office["BMH"] = [_office("BMH", "F01.A1", None, 3)]
-    (inter,) = [
-        r for r in resultats_inter(par_office, CONV, 2026) if r.action == "F01.A1" and r.annee == 2026
-    ]
+    (inter,) = [r for r in resultats_inter(par_office, CONV) if r.action == "F01.A1" and r.annee == 2026]
     assert (inter.cible, inter.realise, inter.offices) == (6, 5, 1)
     assert inter.hors_total == {"BMH": "sans objectif"}
     assert inter.statut is Statut.EN_BONNE_VOIE
@@ -176,9 +172,7 @@ def test_inter_taux_cible_ponderee() -> None:
         "BMH": [_office("BMH", "F03.A3", 1.0, 1.0, numerateur=10, denominateur=10)],
         "NMH": [_office("NMH", "F03.A3", 0.9, None)],  # nothing achieved: not in the ratio
     }
-    (inter,) = [
-        r for r in resultats_inter(par_office, CONV, 2026) if r.action == "F03.A3" and r.annee == 2026
-    ]
+    (inter,) = [r for r in resultats_inter(par_office, CONV) if r.action == "F03.A3" and r.annee == 2026]
     assert (inter.numerateur, inter.denominateur) == (14, 20)
     assert inter.realise == pytest.approx(0.7) and inter.cible == pytest.approx(0.75)
     assert inter.offices == 2
