@@ -180,3 +180,47 @@ def test_seuil_des_marches_dans_les_formules(tmp_path: Path) -> None:
         assert attendu is not None and (attendu.numerateur, attendu.denominateur) == (1, 1), code
         ((onglet, ref),) = wb.defined_names[nom_defini(action, 2026, "CALCULE")].destinations
         assert wb[onglet][ref.replace("$", "")].value == pytest.approx(attendu.valeur), code
+
+
+def test_classes_dpe_dans_les_formules(tmp_path: Path) -> None:
+    """The live formula of 2.2 counts the dwellings leaving E, F or G for A to D, as Python does: F → E stays
+    a passoire (E is one), D → C was never one; F → D and G → A leave. Both count 5 + 3 = 8."""
+    import datetime as dt
+
+    from rse_xl.modele import Saisie
+    from rse_xl.referentiel import Registre
+
+    soffice_ou_skip()
+
+    def operation(n: int, logements: int, avant: str, apres: str) -> dict[str, object]:
+        return {
+            "reference": f"OP-{n}",
+            "nom": f"Résidence {n}",
+            "type": "Réhabilitation",
+            "logements": logements,
+            "date_lancement": dt.date(2025, 2, 3),
+            "date_livraison": dt.date(2026, 6, 1),
+            "dpe_avant": avant,
+            "dpe_apres": apres,
+            "biosource": "Non",
+        }
+
+    lignes = [
+        operation(1, 10, "F", "E"),
+        operation(2, 5, "F", "D"),
+        operation(3, 4, "E", "E"),
+        operation(4, 3, "G", "A"),
+        operation(5, 7, "D", "C"),
+    ]
+    source = tmp_path / "dpe.xlsx"
+    ecrire_classeur(source, trouver_office(CONV, "NMH"), Saisie(registres={Registre.OPERATIONS: lignes}))
+    sortie = convertir(source, "xlsx:Calc MS Excel 2007 XML", tmp_path / "calc", timeout=180, recalculer=True)
+    lu = lire_classeur(source, CONV)
+    action = next(a for f in CONV.fiches for a in f.actions if a.code == "F02.A2")
+    attendu = calculer(
+        action, 2026, {Registre.OPERATIONS: lu.lignes_valides(Registre.OPERATIONS)}, CONV.parametres
+    )
+    assert attendu is not None and attendu.valeur == 8
+    wb = openpyxl.load_workbook(sortie, data_only=True)
+    ((onglet, ref),) = wb.defined_names[nom_defini(action, 2026, "CALCULE")].destinations
+    assert wb[onglet][ref.replace("$", "")].value == 8

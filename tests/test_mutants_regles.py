@@ -256,3 +256,10 @@ def test_lignes_regroupees_une_fois(monkeypatch: pytest.MonkeyPatch) -> None:
     assert commun._de_l_annee(lignes, "date_notification", Y - 1) == [1]
     assert commun._de_l_annee(lignes, "date_lancement", Y) == [0]
     assert appels == [("annee", "date_notification"), ("annee", "date_lancement")]
+
+
+def test_texte_d_une_formule_guillemets_doubles() -> None:
+    """A text in a live formula is quoted the Excel way: a quote inside it is doubled, nothing else changes."""
+    assert commun._texte_xl("Réhabilitation") == '"Réhabilitation"'
+    assert commun._texte_xl('Marché "vert"') == '"Marché ""vert"""'
+    assert commun._ou_xl("A1:A9", ['x"y', "E"]) == '((A1:A9="x""y")+(A1:A9="E"))'
