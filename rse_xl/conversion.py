@@ -57,11 +57,11 @@ def _fr(x: float) -> str:
         return "NaN" if math.isnan(x) else ("-INF" if x < 0 else "INF")
     if float(x).is_integer():
         return f"{int(x):,}".replace(",", "\u202f")
-    return (
-        f"{x:,.6g}".replace(",", "\u202f").replace(".", ",")
-        if abs(x) >= 1000
-        else f"{x:.6g}".replace(".", ",")
-    )
+    if abs(x) >= 1000:
+        # To the cent, grouped by thousands: « 1 234 567,89 », never « 1,23457e+06 ».
+        texte = f"{x:,.2f}".rstrip("0").rstrip(".")
+        return texte.replace(",", "\u202f").replace(".", ",")
+    return f"{x:.6g}".replace(".", ",")
 
 
 def texte_nombre(brut: str) -> float | None:
