@@ -8,7 +8,6 @@ consolidated baseline for 12.2, and lower-is-better indicators judged the right 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -273,9 +272,9 @@ def _resultat_office(
     if calcul is not None and calcul.valeur is not None:
         r.realise = float(calcul.valeur)
         r.origine = Origine.REGISTRES
-        formule = lu.calcules.get((code, annee))
-        if formule is not None:
-            r.sources["realise"] = _ref(formule) or r.sources.get("realise", "")
+        calcule = _ref(lu.calcules.get((code, annee)))  # the cell of the live formula, for drill-down
+        if calcule:
+            r.sources["realise"] = calcule
         if saisi_invalide:
             r.motif = "réalisé saisi écarté (erreur de validation) ; valeur des registres retenue"
         r.numerateur, r.denominateur = calcul.numerateur, calcul.denominateur
@@ -563,17 +562,6 @@ def _valeurs_inter(r: Resultat, action: Action, offices: list[Resultat]) -> None
         r.details.update(cumul)
         if cumul.get("logements_compares"):
             r.details["gain_moyen_classes"] = cumul["gain_total_classes"] / cumul["logements_compares"]
-
-
-def annee_courante_de(aujourdhui: dt.date | None) -> int:
-    return (aujourdhui or dt.date.today()).year
-
-
-def valeurs_par_office(resultats: Iterable[Resultat]) -> dict[str, list[Resultat]]:
-    d: dict[str, list[Resultat]] = defaultdict(list)
-    for r in resultats:
-        d[r.office].append(r)
-    return dict(d)
 
 
 def en_dict(r: Resultat) -> dict[str, Any]:

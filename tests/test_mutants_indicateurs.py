@@ -762,3 +762,30 @@ def test_annee_de_reference_choisie(tmp_path: Path) -> None:
     assert inter is not None and inter.realise == pytest.approx(297 / 3000)
     # (330 − 297) / 330 = 10 % for a target of (5 % × 1 000 + 10 % × 2 000) / 3 000.
     assert inter.atteinte == pytest.approx(0.1 / (250 / 3000)) and inter.statut == "Atteint"
+
+
+def test_registre_tenu_dans_l_annee_compte_zero(campagne) -> None:
+    """4.2 at NMH: its journal has rows of 2026 (for 1.1 and 16.2), none for 4.2: the journal is kept this
+    year, and 4.2 is a real zero from the registers, in the current year as in any past one."""
+    egal(
+        en_dict(r(campagne, "NMH", "F04.A2")),
+        attendu(
+            "NMH", "F04.A2", realise=0, realise_registres=0, origine="registres", statut="Sans objectif",
+            sources=sources(campagne[1]["NMH"], "F04.A2", 2026, registres=True),
+        ),
+    )  # fmt: skip
+
+
+def test_classeur_sans_cellules() -> None:
+    """A workbook read with none of the fiche cells (sheets deleted): every result is empty, nothing is
+    « left out » (no value was refused), and a comment left as an empty text is no comment."""
+    from rse_xl.indicateurs import resultats_office
+    from rse_xl.lecture import ClasseurLu, ValeurLue
+
+    lu = ClasseurLu(chemin=Path("nmh.xlsx"), office=trouver_office(CONV, "NMH"))
+    lu.saisies[("F01.A1", 2026, Champ.COMMENTAIRE)] = ValeurLue("", "", "F01 Eau", "L10")
+    resultats = resultats_office(lu, CONV, 2026)
+    assert len(resultats) == sum(len(f.actions) for f in CONV.fiches) * 3
+    assert not any(x.exclu or x.motif or x.sources for x in resultats)
+    assert all(x.commentaire is None and x.justificatif is None and x.etape is None for x in resultats)
+    assert {x.statut.value for x in resultats} == {"Non renseigné"}

@@ -125,12 +125,25 @@ def test_statut_etape_par_annee(etape: str | None, annee: int, statut: Statut) -
     assert statut_etape(etape, annee, 2026) is statut
 
 
-def test_statut_etape_le_31_decembre_et_le_1er_janvier() -> None:
-    """A step of 2026 not done is « En retard » from the 1st of January 2027, not on the 31st of December."""
-    from rse_xl.indicateurs import annee_courante_de
+def test_statut_etape_le_31_decembre_et_le_1er_janvier(tmp_path: Path) -> None:
+    """A step of 2026 not done is « En retard » from the 1st of January 2027, not on the 31st of December:
+    the date of the consolidation is what says which year is under way."""
+    from rse_xl.consolidation import consolider
 
-    assert statut_etape("En cours", 2026, annee_courante_de(dt.date(2026, 12, 31))) is Statut.EN_BONNE_VOIE
-    assert statut_etape("En cours", 2026, annee_courante_de(dt.date(2027, 1, 1))) is Statut.EN_RETARD
+    conv = referentiel()
+    action = next(a for f in conv.fiches for a in f.actions if a.code == "F04.A1")
+    chemin = tmp_path / "bmh.xlsx"
+    ecrire_classeur(
+        chemin,
+        trouver_office(conv, "BMH"),
+        Saisie(valeurs={nom_defini(action, 2026, Champ.ETAPE): "En cours"}),
+    )
+    for jour, statut in (
+        (dt.date(2026, 12, 31), Statut.EN_BONNE_VOIE),
+        (dt.date(2027, 1, 1), Statut.EN_RETARD),
+    ):
+        r = consolider([chemin], annee=2026, aujourdhui=jour).resultat("BMH", "F04.A1", 2026)
+        assert r is not None and r.statut is statut, jour
 
 
 def test_tendance_selon_le_sens() -> None:
