@@ -68,9 +68,7 @@ def texte_nombre(brut: str) -> float | None:
     """Parse a number typed as text the French way (or the English way); None when it is not one."""
     s = brut.strip().translate(_ESPACES)
     if not _NOMBRE.match(s):
-        return None
-    if "," in s and "." in s:
-        return None  # ambiguous (1.234,5 or 1,234.5): ask the user
+        return None  # one decimal separator at most: 1.234,5 or 1,234.5 is ambiguous, the user is asked
     x = float(s.replace(",", "."))
     return x if math.isfinite(x) else None  # « 1E+400 » is no number anyone typed
 
