@@ -185,32 +185,20 @@ def test_seuil_des_marches_dans_les_formules(tmp_path: Path) -> None:
 def test_classes_dpe_dans_les_formules(tmp_path: Path) -> None:
     """The live formula of 2.2 counts the dwellings leaving E, F or G for A to D, as Python does: F → E stays
     a passoire (E is one), D → C was never one; F → D and G → A leave. Both count 5 + 3 = 8."""
-    import datetime as dt
 
     from rse_xl.modele import Saisie
     from rse_xl.referentiel import Registre
 
     soffice_ou_skip()
 
-    def operation(n: int, logements: int, avant: str, apres: str) -> dict[str, object]:
-        return {
-            "reference": f"OP-{n}",
-            "nom": f"Résidence {n}",
-            "type": "Réhabilitation",
-            "logements": logements,
-            "date_lancement": dt.date(2025, 2, 3),
-            "date_livraison": dt.date(2026, 6, 1),
-            "dpe_avant": avant,
-            "dpe_apres": apres,
-            "biosource": "Non",
-        }
+    from test_mutants_indicateurs import operation  # a renovation delivered on 01/06/2026
 
     lignes = [
-        operation(1, 10, "F", "E"),
-        operation(2, 5, "F", "D"),
-        operation(3, 4, "E", "E"),
-        operation(4, 3, "G", "A"),
-        operation(5, 7, "D", "C"),
+        operation("OP-1", 10, "F", "E"),
+        operation("OP-2", 5, "F", "D"),
+        operation("OP-3", 4, "E", "E"),
+        operation("OP-4", 3, "G", "A"),
+        operation("OP-5", 7, "D", "C"),
     ]
     source = tmp_path / "dpe.xlsx"
     ecrire_classeur(source, trouver_office(CONV, "NMH"), Saisie(registres={Registre.OPERATIONS: lignes}))
