@@ -284,7 +284,7 @@ def _resultat_office(
     elif ind.type in TYPES_AVEC_RATIO and _ratio_saisi(lu, code, annee) is not None:
         num, den = _ratio_saisi(lu, code, annee)  # type: ignore[misc]
         r.numerateur, r.denominateur = num, den
-        r.realise = num / den if den else None
+        r.realise = num / den  # _ratio_saisi refuses a zero denominator
         r.origine = Origine.RATIO_SAISI
     elif saisi is not None:
         r.realise = saisi
@@ -520,16 +520,16 @@ def _valeurs_inter(r: Resultat, action: Action, offices: list[Resultat]) -> None
         r.realise = float(len(r.elements))
         r.details["somme_des_offices"] = sum(o.realise or 0 for o in offices)
     elif kind in TYPES_AVEC_RATIO:
-        avec_ratio = [o for o in offices if o.numerateur is not None and o.denominateur]
-        r.offices = len(avec_ratio)
-        r.numerateur = _somme(o.numerateur for o in avec_ratio)
-        r.denominateur = _somme(o.denominateur for o in avec_ratio)
+        # Every office here has a numerator and a non-zero denominator (_chiffre).
+        r.numerateur = _somme(o.numerateur for o in offices)
+        r.denominateur = _somme(o.denominateur for o in offices)
         r.realise = r.numerateur / r.denominateur if r.numerateur is not None and r.denominateur else None
         r.details["moyenne_des_taux_non_retenue"] = sum(o.realise or 0 for o in offices) / len(offices)
         # 12.1: the share of renewals that were electric, a ratio of sums too.
-        if any("vehicules_entres" in o.details for o in avec_ratio):
-            entres = sum(o.details.get("vehicules_entres", 0) for o in avec_ratio)
-            electriques = sum(o.details.get("vehicules_entres_electriques", 0) for o in avec_ratio)
+        if any("vehicules_entres" in o.details for o in offices):
+            # An office whose ratio was typed has no renewals recorded: it adds none.
+            entres = sum(o.details.get("vehicules_entres", 0) for o in offices)
+            electriques = sum(o.details.get("vehicules_entres_electriques", 0) for o in offices)
             r.details["vehicules_entres"] = entres
             r.details["vehicules_entres_electriques"] = electriques
             if entres:
@@ -545,7 +545,7 @@ def _valeurs_inter(r: Resultat, action: Action, offices: list[Resultat]) -> None
             for cle, v in o.details.items():
                 if cle.startswith("moyenne:"):
                     t = cle.split(":", 1)[1]
-                    k = o.details.get(f"nombre:{t}", 0)
+                    k = o.details[f"nombre:{t}"]  # the equipment rule writes both
                     sommes[t] += v * k
                     nombres[t] += k
         for t in sorted(nombres):

@@ -789,3 +789,49 @@ def test_classeur_sans_cellules() -> None:
     assert not any(x.exclu or x.motif or x.sources for x in resultats)
     assert all(x.commentaire is None and x.justificatif is None and x.etape is None for x in resultats)
     assert {x.statut.value for x in resultats} == {"Non renseigné"}
+
+
+@pytest.mark.parametrize(
+    ("numerateur", "denominateur", "realise", "origine"),
+    [
+        (3, None, None, None),  # a numerator alone is no ratio
+        (None, 4, None, None),  # nor is a denominator alone
+        (3, 0, None, None),  # nor a zero denominator
+        (1, 1, 1.0, "ratio saisi"),  # 1 of 1 is 100 %
+        (0, 4, 0.0, "ratio saisi"),
+    ],
+)
+def test_ratio_saisi_incomplet(numerateur: Any, denominateur: Any, realise: Any, origine: Any) -> None:
+    """3.3 in 2026, no contract register: the rate is the ratio typed, when both terms are there."""
+    from rse_xl.indicateurs import resultats_office
+    from rse_xl.lecture import ClasseurLu, ValeurLue
+
+    lu = ClasseurLu(chemin=Path("arc.xlsx"), office=trouver_office(CONV, "ARC"))
+    for champ, valeur, cellule in (
+        (Champ.NUMERATEUR, numerateur, "F20"),
+        (Champ.DENOMINATEUR, denominateur, "F21"),
+    ):
+        if valeur is not None:
+            lu.saisies[("F03.A3", 2026, champ)] = ValeurLue(valeur, valeur, "F03 Achats", cellule)
+    (x,) = (x for x in resultats_office(lu, CONV, 2026) if x.action == "F03.A3" and x.annee == 2026)
+    assert x.realise == realise and (x.origine.value if x.origine else None) == origine
+    assert (x.numerateur, x.denominateur) == ((numerateur, denominateur) if origine else (None, None))
+
+
+def test_lignes_du_journal_propres_a_chaque_office(tmp_path: Path) -> None:
+    """16.1: a journal row with no shared identifier is an item of its office alone: ARC's first row and
+    BMH's first row are two items together, not one."""
+    chemins = []
+    for code in ("ARC", "BMH"):
+        chemin = tmp_path / f"{code}.xlsx"
+        ecrire_classeur(
+            chemin, trouver_office(CONV, code), Saisie(registres={Registre.JOURNAL: [journal("F16.A1", D26)]})
+        )
+        chemins.append(chemin)
+    conso = consolider(chemins, annee=2026, aujourdhui=AUJOURDHUI)
+    for code in ("ARC", "BMH"):
+        office = conso.resultat(code, "F16.A1", 2026)
+        assert office is not None and office.realise == 1
+        assert len(office.elements) == 1 and next(iter(office.elements)).startswith(f"{code}:ligne:")
+    ensemble = conso.resultat(INTER, "F16.A1", 2026)
+    assert ensemble is not None and ensemble.realise == 2 and len(ensemble.elements) == 2
