@@ -142,8 +142,9 @@ def en_date(brut: Any) -> Lu:
         s = brut.strip()
         try:
             if m := _DATE_FR.match(s):
-                j, mois, a = (int(g) for g in m.groups())
-                d = dt.date(a + 2000 if a < 100 else a, mois, j)
+                j, mois, annee = m.groups()
+                # Two digits are this century (« 1/2/26 »); four are the year as typed.
+                d = dt.date(int(annee) + (2000 if len(annee) == 2 else 0), int(mois), int(j))
             elif m := _DATE_ISO.match(s):
                 a, mois, j = (int(g) for g in m.groups())
                 d = dt.date(a, mois, j)
@@ -151,6 +152,8 @@ def en_date(brut: Any) -> Lu:
                 return Lu(code="type-invalide")
         except ValueError:
             return Lu(code="type-invalide")
+        if d.year < 1900:
+            return Lu(code="type-invalide")  # « 01/02/0026 »: a typo, and no date Excel knows
         return Lu(d, note=f"« {s} » (texte) lu comme la date {d:%d/%m/%Y}")
     return Lu(code="type-invalide")
 
