@@ -357,6 +357,22 @@ def test_lignes_a_controler_d_un_registre_propre() -> None:
     assert list(va._lignes_a_controler(propres, Registre.JOURNAL, AUJ, CONV)) == []
     melange = [*propres, LigneRegistre(9, journal(dt.date(2026, 3, 2)), {"date": "A9"})]
     assert list(va._lignes_a_controler(melange, Registre.JOURNAL, AUJ, CONV)) == [0, 1, 2, 3]
+    # Operations that meet one condition of a report but not all: nothing to visit either.
+    proches = rangees(
+        Registre.OPERATIONS,
+        operation(dpe_avant="D", dpe_apres="D"),  # same class after works
+        operation(dpe_avant="E", dpe_apres="C", methode_avant="3CL-2021"),  # one method only
+        operation(methode_apres="3CL-2021"),
+        operation(methode_avant="3CL-2021", methode_apres="3CL-2021"),
+        operation(dpe_avant="E"),  # no class after, works not delivered
+        operation(type="Construction neuve", date_livraison=dt.date(2026, 6, 1), dpe_avant="E"),
+        operation(date_livraison=dt.date(2026, 6, 1)),  # delivered, no class at all
+    )
+    assert list(va._lignes_a_controler(proches, Registre.OPERATIONS, AUJ, CONV)) == []
+    tout_voir = classeur()
+    for ligne in proches:
+        va._ligne(tout_voir, Registre.OPERATIONS, ligne, AUJ, CONV)
+    assert vus(tout_voir) == []  # and visiting them reports nothing: the filter was right
     # A date and a text in one column do not compare: every row.
     texte = rangees(Registre.JOURNAL, journal(dt.date(2026, 3, 2)), journal("demain"))  # type: ignore[arg-type]
     assert list(va._lignes_a_controler(texte, Registre.JOURNAL, AUJ, CONV)) == [0, 1]
@@ -420,6 +436,7 @@ def test_afficher() -> None:
     assert va._afficher(TypeIndicateur.PART_REFERENCE, 0.1) == "10,0 %"
     assert va._afficher(TypeIndicateur.COMPTAGE, 1234.567) == "1\u202f234,57"
     assert va._afficher(TypeIndicateur.QUANTITE, 2.0) == "2"
+    assert va._afficher(TypeIndicateur.QUANTITE, 12.3456) == "12,35"  # to the cent under 1 000 too
 
 
 # --- Identité -----------------------------------------------------------------------------------------------
