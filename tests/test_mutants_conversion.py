@@ -32,6 +32,8 @@ NNBSP = "\u202f"  # the thin no-break space French numbers are grouped with
         (1000.25, f"1{NNBSP}000,25"),
         (-1500.5, f"-1{NNBSP}500,5"),
         (1234567.891, f"1{NNBSP}234{NNBSP}567,89"),  # an amount to the cent, not « 1,23457e+06 »
+        (1234.001, f"1{NNBSP}234"),  # rounds to a whole amount: no trailing comma
+        (1234.1, f"1{NNBSP}234,1"),
         (math.nan, "NaN"),
         (math.inf, "INF"),
         (-math.inf, "-INF"),
