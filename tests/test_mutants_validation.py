@@ -87,8 +87,8 @@ def operation(**kw: Any) -> dict[str, Any]:
     }
 
 
-def valide(lu: ClasseurLu) -> ClasseurLu:
-    va.valider_classeur(lu, CONV, AUJ)
+def valide(lu: ClasseurLu, aujourdhui: dt.date = AUJ) -> ClasseurLu:
+    va.valider_classeur(lu, CONV, aujourdhui)
     return lu
 
 
@@ -148,6 +148,49 @@ def test_colonne_obligatoire_vide_et_texte_trop_long() -> None:
         "Ligne incomplète : « Intitulé » est vide ; complétez-la (la ligne est écartée des calculs d'ici là)."
     )
     assert lu.problemes[1].message.startswith("Texte de 2 001 caractères : au-delà de 2 000 il sera tronqué")
+
+
+def test_texte_a_la_longueur_maximale_ligne_par_ligne() -> None:
+    """Row by row as well as through the chosen rows: 2 000 characters exactly is not too long."""
+    lu = classeur()
+    for ligne in rangees(
+        Registre.JOURNAL, *(journal(dt.date(2026, 3, 2), intitule="x" * n) for n in (2000, 2001))
+    ):
+        va._ligne(lu, Registre.JOURNAL, ligne, AUJ, CONV)
+    assert vus(lu) == [("texte-trop-long", "C6", None)]
+
+
+def test_journal_apres_la_convention() -> None:
+    """Seen from 2028, a row of 31/12/2027 is in the convention's period, one of 01/01/2028 is not."""
+    lu = classeur()
+    apres = dt.date(2028, 3, 1)
+    for ligne in rangees(Registre.JOURNAL, journal(dt.date(2027, 12, 31)), journal(dt.date(2028, 1, 1))):
+        va._ligne(lu, Registre.JOURNAL, ligne, apres, CONV)
+    assert vus(lu) == [("date-hors-periode", "A6", "01/01/2028")]
+    assert (
+        vus(valide(classeur(JOURNAL=rangees(Registre.JOURNAL, journal(dt.date(2027, 12, 31)))), apres)) == []
+    )
+
+
+def test_ligne_examinee_jusqu_a_la_derniere_colonne() -> None:
+    """An empty optional cell, or a column the table does not have, stops nothing: the later columns are
+    still checked."""
+    lu = classeur()
+    (ligne,) = rangees(Registre.JOURNAL, journal(dt.date(2026, 3, 2), illustration=None, commun="x" * 2001))
+    va._ligne(lu, Registre.JOURNAL, ligne, AUJ, CONV)
+    assert vus(lu) == [("texte-trop-long", cellule(Registre.JOURNAL, "commun", 5), None)]
+    # An older table without the date column: the title is still checked.
+    cles = tuple(c for c in colonnes(Registre.JOURNAL).cles if c != "date")
+    valeurs = {"action": "F01.A1", "intitule": "x" * 2001, "type": "Atelier"}
+    sans_date = LigneRegistre.differee(
+        5,
+        valeurs,
+        _Colonnes(cles, frozenset(cles), tuple(LETTRES[: len(cles)])),
+        tuple(valeurs.get(c) for c in cles),
+    )
+    lu = classeur()
+    va._ligne(lu, Registre.JOURNAL, sans_date, AUJ, CONV)
+    assert vus(lu) == [("texte-trop-long", "B5", None)]
 
 
 def test_valeur_illisible_n_est_pas_une_case_vide() -> None:
