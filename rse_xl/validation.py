@@ -440,7 +440,7 @@ def _ligne(
                 valeur_avant=f"{d1:%d/%m/%Y}",
             )
     if registre is Registre.OPERATIONS:
-        _operation(lu, ligne, signaler)
+        _operation(ligne, signaler)
     if registre is Registre.MARCHES and convention is not None:
         depuis = convention.parametres.date_critere_environnemental
         if _sans_critere_obligatoire(v, depuis):
@@ -459,7 +459,7 @@ def _ligne(
         )
 
 
-def _operation(lu: ClasseurLu, ligne: LigneRegistre, signaler: Callable[..., None]) -> None:
+def _operation(ligne: LigneRegistre, signaler: Callable[..., None]) -> None:
     v = ligne.valeurs
     avant, apres = v.get("dpe_avant"), v.get("dpe_apres")
     if avant in CLASSES_DPE and apres in CLASSES_DPE and CLASSES_DPE.index(apres) > CLASSES_DPE.index(avant):
