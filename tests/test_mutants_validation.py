@@ -307,6 +307,7 @@ def test_donnees_annuelles() -> None:
     )
     lu = valide(classeur(DONNEES_ANNUELLES=lignes))
     assert vus(lu) == [("annee-en-double", "A6", "2026"), ("numerateur-superieur", "D8", None)]
+    assert {p.onglet for p in lu.problemes} == {REGISTRES[Registre.DONNEES_ANNUELLES].onglet}
     assert lu.problemes[0].message == (
         "L'année 2026 figure plusieurs fois dans « Données annuelles » : les valeurs sont additionnées ; ne "
         "gardez qu'une ligne par année."
@@ -520,6 +521,27 @@ def test_identite() -> None:
     assert lu.problemes[2].message == (
         "La date de mise à jour 01/12/2026 est après la date de référence (30/11/2026) : vérifiez-la (jj/mm/aaaa)."
     )
+
+
+def test_identite_sans_certains_champs() -> None:
+    """An Identité sheet of an older template, without the office cell: the other fields are still checked."""
+    lu = identite(classeur(), ID_REFERENT=None, ID_EMAIL="anne@bmh")
+    va._identite(lu, CONV, AUJ)
+    assert vus(lu) == [("identite-incomplete", "B4", None), ("email-invalide", "B6", "anne@bmh")]
+
+
+def test_valider_suit_chaque_fichier(tmp_path: Path) -> None:
+    """The progress callback is called once per file, in order; one thread or one per core, the same report."""
+    chemins = [tmp_path / "arc.xlsx", tmp_path / "bmh.xlsx"]
+    for chemin in chemins:
+        chemin.write_bytes(b"pas un classeur")
+    faits: list[Path] = []
+    rapport = va.valider(chemins, CONV, AUJ, progression=faits.append)
+    assert faits == chemins
+    assert [lu.chemin for lu in rapport.classeurs] == chemins
+    assert all(lu.problemes and not lu.lisible for lu in rapport.classeurs)  # neither stops the other
+    parallele = va.valider(chemins, CONV, AUJ, workers=None)
+    assert [vus(lu) for lu in parallele.classeurs] == [vus(lu) for lu in rapport.classeurs]
 
 
 def test_office_different_du_modele_et_referentiel() -> None:
