@@ -555,15 +555,23 @@ def test_office_different_du_modele_et_referentiel() -> None:
         "L'office saisi (« Brest métropole habitat ») n'est pas celui pour qui le classeur a été généré "
         "(« Archipel habitat ») : vérifiez que c'est le bon classeur."
     )
+    from rse_xl.referentiel import empreinte_referentiel
+
     assert lu.problemes[1].message.startswith(
         "Le classeur a été généré avec une autre version du référentiel (empreinte 01234567…, attendue "
+        f"{empreinte_referentiel()[:8]}…"
     )
+    # A template marked for an office the convention does not know: named by its code, nothing breaks.
+    lu = identite(classeur(), ID_OFFICE="Brest métropole habitat")
+    lu.office = next(o for o in CONV.offices if o.code == "BMH")
+    lu.office_modele = "XYZ"
+    va._identite(lu, CONV, AUJ)
+    assert [p.code for p in lu.problemes] == ["office-incoherent"]
+    assert "généré (« XYZ »)" in lu.problemes[0].message
     # The template's own office, or the référentiel it was built with: nothing to say.
     lu = identite(classeur(), ID_OFFICE="Brest métropole habitat")
     lu.office = next(o for o in CONV.offices if o.code == "BMH")
     lu.office_modele = "BMH"
-    from rse_xl.referentiel import empreinte_referentiel
-
     lu.referentiel_empreinte = empreinte_referentiel()
     va._identite(lu, CONV, AUJ)
     assert vus(lu) == []
@@ -584,10 +592,10 @@ def test_valeurs_manquantes_jusqu_a_l_annee_en_cours() -> None:
     lu.saisies[("F04.A2", 2027, Champ.ETAPE)] = ValeurLue("Réalisé", "Réalisé", "F04 Air intérieur", "C11")
     for annee in (2026, 2027):
         va._action_annee(lu, ACTIONS["F04.A2"], annee, CONV, AUJ)
-    assert [(p.code, p.cellule, p.annee) for p in lu.problemes] == [
-        ("valeur-manquante", "C10", 2026),
-        ("valeur-manquante", "E10", 2026),
-        ("justificatif-manquant", "M11", 2027),
+    assert [(p.code, p.cellule, p.action, p.annee) for p in lu.problemes] == [
+        ("valeur-manquante", "C10", "F04.A2", 2026),
+        ("valeur-manquante", "E10", "F04.A2", 2026),
+        ("justificatif-manquant", "M11", "F04.A2", 2027),
     ]
     assert lu.problemes[0].message == (
         "L'état de l'étape de 2026 est vide : renseignez-le (sinon l'indicateur apparaît « Non renseigné »)."
