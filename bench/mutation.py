@@ -3,6 +3,7 @@
     python bench/mutation.py                            # the core modules (long: see bench/MUTATION.md)
     python bench/mutation.py rse_xl/regles/marches.py  # one module
     python bench/mutation.py --resultats                # score and survivors of the last run, from mutants/
+    python bench/mutation.py --reprendre                # go on with an interrupted run where it stopped
 
 mutmut 3 (installed by this script if missing) copies the package into ``mutants/``, mutates every
 function of the chosen modules, and runs, for each mutant, the tests that reach that function. A mutant
@@ -138,10 +139,19 @@ def main() -> int:
     )
     parser.add_argument("--processus", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--resultats", action="store_true", help="only print the last run's results")
+    parser.add_argument(
+        "--reprendre",
+        action="store_true",
+        help="go on with the run in --dossier: mutants already judged keep their result (same copy, same tests)",
+    )
     args = parser.parse_args()
     _installer()
+    if args.reprendre and not (args.dossier / "mutants").is_dir():
+        print(f"Aucun passage à reprendre dans {args.dossier} (pas de dossier mutants/).", file=sys.stderr)
+        return 2
     if not args.resultats:
-        _copie(args.dossier, args.modules)
+        if not args.reprendre:
+            _copie(args.dossier, args.modules)
         env = {**os.environ, "PYTHONPATH": ""}
         subprocess.run(
             [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.processus)],

@@ -104,3 +104,45 @@ def test_appels_d_une_fixture_partagee(
     else:
         # Outside the stats collection the plugin does nothing: mutmut's own crediting is left as it is.
         assert credits == {"f": ["test_premier"], "g": ["test_les_deux"], "h": ["test_sans_la_fixture"]}
+
+
+def _script_de_mutation() -> types.ModuleType:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mutation_du_banc", BENCH / "mutation.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reprendre_un_passage_interrompu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--reprendre`` runs mutmut in the existing copy (what was judged stays judged); without a copy to
+    go on with it says so and runs nothing; without it the copy is made afresh."""
+    mutation = _script_de_mutation()
+    lances: list[tuple[list[str], Path]] = []
+    copies: list[Path] = []
+
+    def run(args: list[str], cwd: Path, **kw: Any) -> Any:
+        lances.append((args, cwd))
+        return types.SimpleNamespace(stdout="rse_xl.a.x_f__mutmut_1: killed\n", returncode=0)
+
+    monkeypatch.setattr(mutation, "_installer", lambda: None)
+    monkeypatch.setattr(mutation, "_copie", lambda dossier, modules: copies.append(dossier))
+    monkeypatch.setattr(mutation.subprocess, "run", run)
+    dossier = tmp_path / "passage"
+
+    monkeypatch.setattr(sys, "argv", ["mutation.py", "--reprendre", "--dossier", str(dossier)])
+    assert mutation.main() == 2 and lances == [] and copies == []
+
+    (dossier / "mutants").mkdir(parents=True)
+    assert mutation.main() == 0
+    assert copies == []
+    assert [(a[2:4], cwd) for a, cwd in lances] == [
+        (["mutmut", "run"], dossier),
+        (["mutmut", "results"], dossier),
+    ]
+
+    lances.clear()
+    monkeypatch.setattr(sys, "argv", ["mutation.py", "--dossier", str(dossier)])
+    assert mutation.main() == 0 and copies == [dossier] and len(lances) == 2
