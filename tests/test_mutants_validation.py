@@ -630,3 +630,27 @@ def test_realise_saisi_face_aux_registres() -> None:
     ((code, message),) = cas([], tenu=True)
     assert code == "ecart-registre" and "depuis les registres (0)" in message
     assert cas([]) == []  # no register row, nothing said: the typed value is the figure
+
+
+def sans_registre(code: str) -> Any:
+    """The action as a convention whose indicator is typed only (no register behind it) would have it."""
+    action = ACTIONS[code]
+    source = action.indicateur.source.model_copy(update={"registre": None})
+    return action.model_copy(update={"indicateur": action.indicateur.model_copy(update={"source": source})})
+
+
+def test_realise_vide_selon_la_source() -> None:
+    """An empty « Réalisé » is said only where the office must type it: not where the registers make it,
+    not for a rate (its numerator and denominator are asked for), and not for a year still to come."""
+
+    def realises_manquants(action: Any, annee: int) -> list[str]:
+        lu = classeur()
+        lu.saisies[(action.code, annee, Champ.REALISE)] = ValeurLue(None, None, "F13 Numérique", "F10")
+        va._action_annee(lu, action, annee, CONV, AUJ)
+        return [p.message for p in lu.problemes if p.code == "valeur-manquante" and p.cellule == "F10"]
+
+    assert realises_manquants(ACTIONS["F13.A2"], 2026) == []  # from the registers
+    (message,) = realises_manquants(sans_registre("F13.A2"), 2026)
+    assert message.startswith("Le réalisé de 2026 est vide")
+    assert realises_manquants(sans_registre("F13.A2"), 2027) == []
+    assert realises_manquants(sans_registre("F14.A1"), 2026) == []
