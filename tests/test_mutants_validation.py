@@ -654,3 +654,17 @@ def test_realise_vide_selon_la_source() -> None:
     assert message.startswith("Le réalisé de 2026 est vide")
     assert realises_manquants(sans_registre("F13.A2"), 2027) == []
     assert realises_manquants(sans_registre("F14.A1"), 2026) == []
+
+
+def test_ecart_d_un_taux_en_pourcentage() -> None:
+    """14.1 typed 80 % while the contracts of 2026 make 1 of 2: both shown as rates."""
+    jour = dt.date(2026, 3, 2)
+    lu = classeur(
+        MARCHES=rangees(Registre.MARCHES, marche(jour, jour), marche(jour, jour, criteres_env=False))
+    )
+    lu.saisies[("F14.A1", 2026, Champ.REALISE)] = ValeurLue(0.8, 0.8, "F14 Achats", "F10")
+    va._action_annee(lu, ACTIONS["F14.A1"], 2026, CONV, AUJ)
+    ((message,),) = [(p.message,) for p in lu.problemes if p.code == "ecart-registre"]
+    assert message.startswith(
+        "Le réalisé saisi (80,0 %) diffère de la valeur calculée depuis les registres (50,0 %)"
+    )
