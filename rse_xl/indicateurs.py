@@ -281,8 +281,8 @@ def _resultat_office(
         r.details.update(calcul.details)
         # Register rows of one office are its own items; shared identifiers and material types are not.
         r.elements = frozenset(f"{r.office}:{e}" if e.startswith("ligne:") else e for e in calcul.elements)
-    elif ind.type in TYPES_AVEC_RATIO and _ratio_saisi(lu, code, annee) is not None:
-        num, den = _ratio_saisi(lu, code, annee)  # type: ignore[misc]
+    elif ind.type in TYPES_AVEC_RATIO and (ratio := _ratio_saisi(lu, code, annee)) is not None:
+        num, den = ratio
         r.numerateur, r.denominateur = num, den
         r.realise = num / den  # _ratio_saisi refuses a zero denominator
         r.origine = Origine.RATIO_SAISI
