@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from rse_xl.indicateurs import INTER, Resultat, Statut, atteinte, resultats_inter
+from rse_xl.indicateurs import INTER, Resultat, Statut, atteinte, resultats_inter, statut_etape
 from rse_xl.referentiel import referentiel
 
 CONV = referentiel()
@@ -107,8 +107,6 @@ def test_aucun_office() -> None:
 )
 def test_statut_des_jalons_ensemble(etapes: tuple[str | None, ...], statut: Statut) -> None:
     """4.1 in 2026, the current year: each office judged by its step, then the offices together."""
-    from rse_xl.indicateurs import statut_etape
-
     offices = [
         res(o, "F04.A1", etape=e, statut=statut_etape(e, 2026, 2026))
         for o, e in zip(("ARC", "BMH", "NMH"), etapes, strict=True)

@@ -25,8 +25,9 @@ AUJ = dt.date(2026, 11, 30)
 LETTRES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def colonnes(registre: Registre) -> _Colonnes:
-    cles = tuple(c.cle for c in REGISTRES[registre].colonnes)
+def colonnes(registre: Registre, sans: tuple[str, ...] = ()) -> _Colonnes:
+    """The register's table, columns A, B… in order; ``sans``: columns an older table does not have."""
+    cles = tuple(c.cle for c in REGISTRES[registre].colonnes if c.cle not in sans)
     return _Colonnes(cles, frozenset(cles), tuple(LETTRES[: len(cles)]))
 
 
@@ -34,9 +35,9 @@ def cellule(registre: Registre, cle: str, numero: int) -> str:
     return LETTRES[colonnes(registre).cles.index(cle)] + str(numero)
 
 
-def rangees(registre: Registre, *lignes: dict[str, Any]) -> list[LigneRegistre]:
+def rangees(registre: Registre, *lignes: dict[str, Any], sans: tuple[str, ...] = ()) -> list[LigneRegistre]:
     """Rows as the reader makes them from one table (row 5 onwards); raw content = the value."""
-    cols = colonnes(registre)
+    cols = colonnes(registre, sans)
     return [
         LigneRegistre.differee(5 + i, dict(v), cols, tuple(v.get(c) for c in cols.cles))
         for i, v in enumerate(lignes)
@@ -180,13 +181,8 @@ def test_ligne_examinee_jusqu_a_la_derniere_colonne() -> None:
     va._ligne(lu, Registre.JOURNAL, ligne, AUJ, CONV)
     assert vus(lu) == [("texte-trop-long", cellule(Registre.JOURNAL, "commun", 5), None)]
     # An older table without the date column: the title is still checked.
-    cles = tuple(c for c in colonnes(Registre.JOURNAL).cles if c != "date")
-    valeurs = {"action": "F01.A1", "intitule": "x" * 2001, "type": "Atelier"}
-    sans_date = LigneRegistre.differee(
-        5,
-        valeurs,
-        _Colonnes(cles, frozenset(cles), tuple(LETTRES[: len(cles)])),
-        tuple(valeurs.get(c) for c in cles),
+    (sans_date,) = rangees(
+        Registre.JOURNAL, {"action": "F01.A1", "intitule": "x" * 2001, "type": "Atelier"}, sans=("date",)
     )
     lu = classeur()
     va._ligne(lu, Registre.JOURNAL, sans_date, AUJ, CONV)
