@@ -418,6 +418,29 @@ def test_lignes_a_controler_d_un_registre_propre() -> None:
     assert list(va._lignes_a_controler(texte, Registre.JOURNAL, AUJ, CONV)) == [0, 1]
 
 
+def test_lignes_a_controler_aux_bornes() -> None:
+    """Exactly the rows that could be reported: clean values at a bound are not visited, a wrong one is alone."""
+    J = Registre.JOURNAL
+
+    def choisies(*lignes: dict[str, Any], sans: tuple[str, ...] = (), jour: dt.date = AUJ) -> list[int]:
+        return list(va._lignes_a_controler(rangees(J, *lignes, sans=sans), J, jour, CONV))
+
+    debut, x2000 = dt.date(2025, 1, 1), "x" * va.LONGUEUR_TEXTE_MAX
+    assert choisies(journal(debut), journal(AUJ), journal(AUJ, intitule=x2000)) == []
+    # One wrong row among rows exactly at the bounds: that row only.
+    assert choisies(journal(debut), journal(dt.date(2024, 12, 31)), journal(AUJ)) == [1]
+    assert choisies(journal(debut), journal(AUJ + dt.timedelta(days=1)), journal(AUJ)) == [1]
+    assert choisies(journal(debut), journal(AUJ, intitule=None), journal(AUJ)) == [1]
+    assert choisies(journal(AUJ, intitule=x2000), journal(AUJ, intitule=x2000 + "x"), journal(AUJ)) == [1]
+    # Seen from 2029, the journal still ends with the convention on 31/12/2027.
+    jour = dt.date(2029, 1, 1)
+    assert choisies(journal(dt.date(2027, 12, 31)), journal(dt.date(2028, 1, 1)), jour=jour) == [1]
+    # A column absent from the table, or empty throughout, does not stop the columns after it.
+    commun = {"commun": "x" * (va.LONGUEUR_TEXTE_MAX + 1)}
+    assert choisies(journal(AUJ), journal(AUJ, **commun), sans=("illustration",)) == [1]
+    assert choisies(journal(AUJ, illustration=None), journal(AUJ, illustration=None, **commun)) == [1]
+
+
 # --- typed values of the fiches ------------------------------------------------------------------------------
 
 
@@ -431,6 +454,7 @@ def saisie(
     ("num", "den", "realise", "attendu"),
     [
         (3, 0, None, [("denominateur-nul", "H26", None)]),
+        (1, 0, None, [("denominateur-nul", "H26", None)]),  # any numerator above 0, 1 included
         (0, 0, None, []),
         (5, 4, None, [("numerateur-superieur", "G26", None)]),
         (4, 4, None, []),
@@ -438,6 +462,7 @@ def saisie(
         (3, 4, 0.754, []),
         (3, 4, 0.756, [("ratio-incoherent", "F26", "75,6 %")]),
         (3, 4, 0.744, [("ratio-incoherent", "F26", "74,4 %")]),
+        (0, 4, 0.005, []),  # exactly half a point from the ratio: tolerated
     ],
 )
 def test_ratio_saisi(num: float, den: float, realise: float | None, attendu: list[Any]) -> None:
@@ -446,11 +471,22 @@ def test_ratio_saisi(num: float, den: float, realise: float | None, attendu: lis
     saisie(lu, "F03.A3", 2026, Champ.DENOMINATEUR, den, "H26")
     if realise is not None:
         saisie(lu, "F03.A3", 2026, Champ.REALISE, realise, "F26")
-    va._ratio(lu, next(a for f in CONV.fiches for a in f.actions if a.code == "F03.A3"), 2026, {})
+    va._ratio(
+        lu,
+        next(a for f in CONV.fiches for a in f.actions if a.code == "F03.A3"),
+        2026,
+        {"action": "F03.A3", "annee": 2026},
+    )
     assert vus(lu) == attendu
+    assert [(p.action, p.annee) for p in lu.problemes] == [("F03.A3", 2026)] * len(attendu)
     rejete = bool(attendu) and attendu[0][0] != "ratio-incoherent"
-    assert lu.saisies[("F03.A3", 2026, Champ.NUMERATEUR)].valide is not rejete
-    assert lu.saisies[("F03.A3", 2026, Champ.DENOMINATEUR)].valide is not rejete
+    assert lu.saisies[("F03.A3", 2026, Champ.NUMERATEUR)].valide == (not rejete)
+    assert lu.saisies[("F03.A3", 2026, Champ.DENOMINATEUR)].valide == (not rejete)
+    if attendu and attendu[0][0] == "numerateur-superieur":
+        assert lu.problemes[0].message == (
+            "Le numérateur (5) dépasse le dénominateur (4) : un taux ne peut dépasser 100 % ; vérifiez les deux "
+            "nombres."
+        )
     if attendu and attendu[0][0] == "ratio-incoherent":
         assert lu.problemes[0].message == (
             f"Le réalisé saisi ({attendu[0][2]}) diffère du ratio numérateur / dénominateur (75,0 %) : corrigez "
@@ -458,7 +494,7 @@ def test_ratio_saisi(num: float, den: float, realise: float | None, attendu: lis
         )
     if attendu and attendu[0][0] == "denominateur-nul":
         assert lu.problemes[0].message == (
-            "Le dénominateur est nul alors que le numérateur vaut 3 : corrigez l'un des deux."
+            f"Le dénominateur est nul alors que le numérateur vaut {num} : corrigez l'un des deux."
         )
 
 
