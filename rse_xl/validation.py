@@ -319,7 +319,7 @@ def _lignes_a_controler(
     lignes: Sequence[LigneRegistre],
     registre: Registre,
     aujourdhui: dt.date,
-    convention: Convention | None = None,
+    convention: Convention,
 ) -> Iterable[int]:
     """Indexes of the rows ``_ligne`` could report on or exclude, in order: the others need not be visited.
 
@@ -364,7 +364,7 @@ def _lignes_a_controler(
         )
     if registre is Registre.OPERATIONS:
         suspectes.update(i for i, v in enumerate(valeurs) if _operation_a_signaler(v))
-    if registre is Registre.MARCHES and convention is not None:
+    if registre is Registre.MARCHES:
         depuis = convention.parametres.date_critere_environnemental
         suspectes.update(i for i, v in enumerate(valeurs) if _sans_critere_obligatoire(v, depuis))
     if registre is Registre.JOURNAL:
@@ -396,7 +396,7 @@ def _ligne(
     registre: Registre,
     ligne: LigneRegistre,
     aujourdhui: dt.date,
-    convention: Convention | None = None,
+    convention: Convention,
 ) -> None:
     spec = REGISTRES[registre]
     onglet = spec.onglet
@@ -441,7 +441,7 @@ def _ligne(
             )
     if registre is Registre.OPERATIONS:
         _operation(ligne, signaler)
-    if registre is Registre.MARCHES and convention is not None:
+    if registre is Registre.MARCHES:
         depuis = convention.parametres.date_critere_environnemental
         if _sans_critere_obligatoire(v, depuis):
             signaler(

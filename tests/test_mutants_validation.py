@@ -439,6 +439,50 @@ def test_lignes_a_controler_aux_bornes() -> None:
     commun = {"commun": "x" * (va.LONGUEUR_TEXTE_MAX + 1)}
     assert choisies(journal(AUJ), journal(AUJ, **commun), sans=("illustration",)) == [1]
     assert choisies(journal(AUJ, illustration=None), journal(AUJ, illustration=None, **commun)) == [1]
+    # 7.1 rows with their illustration, contracts notified the day they were launched: nothing to visit.
+    photo = "https://exemple.invalid/photo"
+    assert choisies(journal(AUJ, "F07.A1", illustration=photo), journal(AUJ, "F07.A1")) == [1]
+    le_jour = rangees(Registre.MARCHES, marche(dt.date(2026, 3, 2), dt.date(2026, 3, 2)))
+    assert list(va._lignes_a_controler(le_jour, Registre.MARCHES, AUJ, CONV)) == []
+
+
+def test_lot_en_serie_en_fils_ou_en_processus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files are read in the caller's thread by default, in threads when asked (or as many as the cores),
+    in worker processes only when ``apres`` keeps little and there are 4 files per process."""
+    import os
+    import threading
+
+    principal = threading.current_thread()
+    lus: list[tuple[Path, bool]] = []
+    pools: list[int] = []
+
+    def traiter(chemin: Path, *_: Any) -> tuple[ClasseurLu, Any]:
+        lus.append((chemin, threading.current_thread() is principal))
+        return ClasseurLu(chemin=chemin), chemin.name
+
+    monkeypatch.setattr(va, "_traiter", traiter)
+    monkeypatch.setattr(va, "_processus", lambda workers, *_: pools.append(workers))  # None: threads instead
+
+    def lot(n: int, coeurs: int | None = 2, **kw: Any) -> tuple[list[bool], list[int]]:
+        lus.clear()
+        pools.clear()
+        monkeypatch.setattr(os, "cpu_count", lambda: coeurs)
+        chemins = [Path(f"o{i}.xlsx") for i in range(n)]
+        vus_: list[Path] = []
+        validation, extras = va.valider_lot(chemins, CONV, AUJ, progression=vus_.append, **kw)
+        assert vus_ == chemins and extras == [c.name for c in chemins]  # in the order of the files
+        assert sorted(p for p, _ in lus) == chemins and len(validation.classeurs) == n
+        return [ici for _, ici in lus], list(pools)
+
+    assert lot(3) == ([True] * 3, [])  # default: one after the other, here
+    assert lot(3, workers=1) == ([True] * 3, [])
+    assert lot(3, workers=2, coeurs=1) == ([False] * 3, [])  # asked for 2: 2, whatever the cores
+    assert lot(3, workers=None, coeurs=4) == ([False] * 3, [])  # None: as many as the cores
+    assert lot(3, workers=None, coeurs=None) == ([True] * 3, [])  # cores unknown: one
+    apres = va._doublons  # any module-level function
+    assert lot(7, workers=2, apres=apres)[1] == []  # 3 files per process: threads
+    assert lot(8, workers=2, apres=apres)[1] == [2]  # 4 files per process
+    assert lot(8, workers=2)[1] == []  # without apres, processes would send back every row: threads
 
 
 # --- typed values of the fiches ------------------------------------------------------------------------------
