@@ -454,16 +454,16 @@ def test_lot_en_serie_en_fils_ou_en_processus(monkeypatch: pytest.MonkeyPatch) -
 
     principal = threading.current_thread()
     lus: list[tuple[Path, bool]] = []
-    pools: list[int] = []
+    pools: list[tuple[Any, ...]] = []
 
     def traiter(chemin: Path, *_: Any) -> tuple[ClasseurLu, Any]:
         lus.append((chemin, threading.current_thread() is principal))
         return ClasseurLu(chemin=chemin), chemin.name
 
     monkeypatch.setattr(va, "_traiter", traiter)
-    monkeypatch.setattr(va, "_processus", lambda workers, *_: pools.append(workers))  # None: threads instead
+    monkeypatch.setattr(va, "_processus", lambda *a: pools.append(a))  # returns None: threads instead
 
-    def lot(n: int, coeurs: int | None = 2, **kw: Any) -> tuple[list[bool], list[int]]:
+    def lot(n: int, coeurs: int | None = 2, **kw: Any) -> tuple[list[bool], list[tuple[Any, ...]]]:
         lus.clear()
         pools.clear()
         monkeypatch.setattr(os, "cpu_count", lambda: coeurs)
@@ -481,7 +481,7 @@ def test_lot_en_serie_en_fils_ou_en_processus(monkeypatch: pytest.MonkeyPatch) -
     assert lot(3, workers=None, coeurs=None) == ([True] * 3, [])  # cores unknown: one
     apres = va._doublons  # any module-level function
     assert lot(7, workers=2, apres=apres)[1] == []  # 3 files per process: threads
-    assert lot(8, workers=2, apres=apres)[1] == [2]  # 4 files per process
+    assert lot(8, workers=2, apres=apres)[1] == [(2, CONV, AUJ, apres)]  # 4 files per process
     assert lot(8, workers=2)[1] == []  # without apres, processes would send back every row: threads
 
 
