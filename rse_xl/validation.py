@@ -42,6 +42,7 @@ from rse_xl.referentiel import (
     Action,
     Convention,
     Mesure,
+    Office,
     Registre,
     TypeIndicateur,
     empreinte_referentiel,
@@ -220,21 +221,16 @@ def _processus(
 
 
 def _doublons(classeurs: Iterable[ClasseurLu]) -> None:
-    par_office: dict[str, list[ClasseurLu]] = defaultdict(list)
+    par_office: dict[str, tuple[Office, list[ClasseurLu]]] = {}
     for c in classeurs:
         if c.office is not None:
-            par_office[c.office.code].append(c)
-    for groupe in par_office.values():
+            par_office.setdefault(c.office.code, (c.office, []))[1].append(c)
+    for office, groupe in par_office.values():
         if len(groupe) > 1:
             noms = ", ".join(c.fichier for c in groupe)
             for c in groupe:
                 c.doublon = True
-                c.signaler(
-                    "office-en-double",
-                    nom_office=c.office.nom if c.office else "",
-                    fichiers=noms,
-                    onglet="Identité",
-                )
+                c.signaler("office-en-double", nom_office=office.nom, fichiers=noms, onglet="Identité")
 
 
 def valider_classeur(lu: ClasseurLu, convention: Convention, aujourdhui: dt.date) -> None:

@@ -485,6 +485,26 @@ def test_lot_en_serie_en_fils_ou_en_processus(monkeypatch: pytest.MonkeyPatch) -
     assert lot(8, workers=2)[1] == []  # without apres, processes would send back every row: threads
 
 
+def test_doublons() -> None:
+    """Each file of an office found twice says so, naming the office and every file; the others say nothing."""
+    arc, bmh, nmh = CONV.offices[:3]
+    lus = [
+        ClasseurLu(chemin=Path(nom)) for nom in ("a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx", "e.xlsx", "f.xlsx")
+    ]
+    for lu, office in zip(lus, (bmh, arc, bmh, None, nmh, bmh), strict=True):
+        lu.office = office
+    va._doublons(lus)
+    assert [lu.doublon for lu in lus] == [True, False, True, False, False, True]
+    for lu in (lus[0], lus[2], lus[5]):
+        (p,) = lu.problemes
+        assert (p.code, p.onglet, p.fichier) == ("office-en-double", "Identité", lu.fichier)
+        assert p.message == (
+            "L'office « Brest métropole habitat » figure dans plusieurs fichiers (a.xlsx, c.xlsx, f.xlsx) : aucun "
+            "n'est consolidé ; ne gardez que le classeur à jour."
+        )
+    assert [lu.problemes for lu in (lus[1], lus[3], lus[4])] == [[], [], []]
+
+
 # --- typed values of the fiches ------------------------------------------------------------------------------
 
 
