@@ -640,6 +640,26 @@ def test_valider_suit_chaque_fichier(tmp_path: Path) -> None:
     assert [vus(lu) for lu in parallele.classeurs] == [vus(lu) for lu in rapport.classeurs]
 
 
+def test_traiter_lit_avec_la_convention_et_garde_une_panne_pour_son_fichier(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The batch's convention reaches the reader; a defect of rse-xl on one file is that file's problem."""
+    recus: list[Any] = []
+
+    def lire(chemin: Path, convention: Any) -> ClasseurLu:
+        recus.append(convention)
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(va, "lire_classeur", lire)
+    chemin = tmp_path / "bmh.xlsx"
+    lu, extra = va._traiter(chemin, CONV, AUJ, lambda *a: "jamais")
+    assert recus == [CONV] and extra is None
+    assert lu.chemin == chemin and isinstance(lu.chemin, Path) and lu.fichier == "bmh.xlsx"
+    (p,) = lu.problemes
+    assert p.code == "fichier-illisible" and p.fichier == str(chemin)
+    assert "erreur inattendue de rse-xl, RuntimeError : panne simulée" in p.message
+
+
 def test_office_different_du_modele_et_referentiel() -> None:
     lu = identite(classeur(), ID_OFFICE="Brest métropole habitat")
     lu.office = next(o for o in CONV.offices if o.code == "BMH")
