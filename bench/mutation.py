@@ -53,6 +53,9 @@ TESTS = (
     "tests/test_robustesse.py",
     # the « campagne incomplète » consolidated and summarised, against figures computed by hand (8 s)
     "tests/test_campagne_incomplete.py",
+    # batches: a corrupt file, a defect on one file, a worker process that dies (its pool is made in the
+    # parent, which runs the mutant; 10 s)
+    "tests/test_lot.py",
 )
 # Tests written to kill surviving mutants, one file per core module: picked up without editing TESTS.
 MOTIF_TESTS_MUTANTS = "tests/test_mutants_*.py"
