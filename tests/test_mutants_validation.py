@@ -640,6 +640,26 @@ def test_valider_suit_chaque_fichier(tmp_path: Path) -> None:
     assert [vus(lu) for lu in parallele.classeurs] == [vus(lu) for lu in rapport.classeurs]
 
 
+def test_lot_jamais_plus_de_fils_que_demande(monkeypatch: pytest.MonkeyPatch) -> None:
+    """workers=2: never 3 files read at once (each file's rows are in memory while it is read)."""
+    import threading
+
+    trois = threading.Barrier(3)
+    a_trois: list[bool] = []
+
+    def traiter(chemin: Path, *_: Any) -> tuple[ClasseurLu, Any]:
+        try:
+            trois.wait(timeout=0.5)  # passes only if 3 files are being read at the same time
+            a_trois.append(True)
+        except threading.BrokenBarrierError:
+            a_trois.append(False)
+        return ClasseurLu(chemin=chemin), None
+
+    monkeypatch.setattr(va, "_traiter", traiter)
+    va.valider_lot([Path(f"o{i}.xlsx") for i in range(3)], CONV, AUJ, workers=2)
+    assert a_trois == [False] * 3
+
+
 def test_traiter_lit_avec_la_convention_et_garde_une_panne_pour_son_fichier(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
