@@ -640,6 +640,53 @@ def test_valider_suit_chaque_fichier(tmp_path: Path) -> None:
     assert [vus(lu) for lu in parallele.classeurs] == [vus(lu) for lu in rapport.classeurs]
 
 
+@pytest.mark.parametrize("panne_apres", [None, 1])
+def test_lot_en_processus_puis_ici_si_un_processus_meurt(
+    monkeypatch: pytest.MonkeyPatch, panne_apres: int | None
+) -> None:
+    """Files done by the worker processes come back in order with their result; if the pool breaks, the
+    files not yet done are read here, and the batch still has every file once."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    ou: list[tuple[str, str]] = []
+    dans_le_pool = [False]
+
+    def traiter(chemin: Path, convention: Any, jour: Any, apres: Any) -> tuple[ClasseurLu, Any]:
+        assert (convention, jour) == (CONV, AUJ)
+        ou.append((chemin.name, "processus" if dans_le_pool[0] else "ici"))
+        return ClasseurLu(chemin=chemin), apres(chemin)
+
+    class Pool:
+        def __enter__(self) -> Pool:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            pass
+
+        def map(self, f: Any, chemins: list[Path], chunksize: int = 1) -> Any:
+            for i, chemin in enumerate(chemins):
+                if i == panne_apres:
+                    raise BrokenProcessPool("un processus est mort")
+                dans_le_pool[0] = True
+                yield f(chemin)  # what a worker returns, through _traiter_en_processus
+                dans_le_pool[0] = False
+
+    monkeypatch.setattr(va, "_traiter", traiter)
+    monkeypatch.setattr(va, "_processus", lambda *a: Pool())
+    monkeypatch.setitem(va._CONTEXTE_PROCESSUS, "convention", CONV)
+    monkeypatch.setitem(va._CONTEXTE_PROCESSUS, "aujourdhui", AUJ)
+    monkeypatch.setitem(va._CONTEXTE_PROCESSUS, "apres", lambda c: c.stem)
+    chemins = [Path(f"o{i}.xlsx") for i in range(8)]
+    vus_: list[Path] = []
+    validation, extras = va.valider_lot(
+        chemins, CONV, AUJ, workers=2, progression=vus_.append, apres=lambda c: c.stem
+    )
+    assert vus_ == chemins and extras == [c.stem for c in chemins]
+    assert [lu.chemin for lu in validation.classeurs] == chemins
+    attendu = ["processus"] * 8 if panne_apres is None else ["processus"] + ["ici"] * 7
+    assert ou == list(zip([c.name for c in chemins], attendu, strict=True))
+
+
 def test_lot_jamais_plus_de_fils_que_demande(monkeypatch: pytest.MonkeyPatch) -> None:
     """workers=2: never 3 files read at once (each file's rows are in memory while it is read)."""
     import threading
