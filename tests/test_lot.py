@@ -84,6 +84,30 @@ def test_lot_en_parallele_comme_en_serie(lot: tuple[Path, Path, Convention]) -> 
     assert max(offices_inter) == 7
 
 
+def _processus_courant(lu: object, convention: object, aujourdhui: object) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_lot_lu_par_des_processus(
+    lot: tuple[Path, Path, Convention], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of 4 files per worker with ``apres`` is read by worker processes, not by the caller after a
+    pool that failed to start (the fallback would give the same figures, only slower: nothing else shows it);
+    by as many processes as asked, not one per core."""
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+
+    from rse_xl.validation import valider_lot
+
+    _, dossier, conv = lot
+    chemins = collecter_classeurs([dossier])
+    _, processus = valider_lot(chemins, conv, AUJOURDHUI, workers=2, apres=_processus_courant)
+    assert len(processus) == 8 and os.getpid() not in processus and len(set(processus)) <= 2
+
+
 def test_lot_sans_reglages_offices_inconnus(lot: tuple[Path, Path, Convention]) -> None:
     """Without the settings file, the extra offices are unknown: the default stays the three."""
     _, dossier, _ = lot
