@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from rse_xl.demo import ecrire_demo
 from rse_xl.errors import EntreeError
 from rse_xl.fichiers import collecter_classeurs
 from rse_xl.referentiel import Convention, Office, charger_parametres, referentiel
-from rse_xl.validation import valider
+from rse_xl.validation import valider, valider_lot
 
 AUJOURDHUI = dt.date(2026, 11, 30)
 
@@ -85,8 +86,6 @@ def test_lot_en_parallele_comme_en_serie(lot: tuple[Path, Path, Convention]) -> 
 
 
 def _processus_courant(lu: object, convention: object, aujourdhui: object) -> int:
-    import os
-
     return os.getpid()
 
 
@@ -96,12 +95,7 @@ def test_lot_lu_par_des_processus(
     """A batch of 4 files per worker with ``apres`` is read by worker processes, not by the caller after a
     pool that failed to start (the fallback would give the same figures, only slower: nothing else shows it);
     by as many processes as asked, not one per core."""
-    import os
-
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
-
-    from rse_xl.validation import valider_lot
-
     _, dossier, conv = lot
     chemins = collecter_classeurs([dossier])
     _, processus = valider_lot(chemins, conv, AUJOURDHUI, workers=2, apres=_processus_courant)
@@ -142,8 +136,6 @@ def test_un_worker_qui_meurt_n_arrete_pas_le_lot(
     lot: tuple[Path, Path, Convention], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A worker process killed mid-batch (memory…): the files not yet done are read by the caller."""
-    import os
-
     import rse_xl.validation as validation
 
     _, dossier, conv = lot

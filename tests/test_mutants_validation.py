@@ -8,6 +8,8 @@ from one table, typed values with their cell. Today is 30/11/2026 throughout.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from rse_xl.lecture.donnees import ClasseurLu, LigneRegistre, ValeurLue, _Colonn
 from rse_xl.referentiel import Registre, TypeIndicateur, referentiel
 
 CONV = referentiel()
+ACTIONS = {a.code: a for f in CONV.fiches for a in f.actions}
 AUJ = dt.date(2026, 11, 30)
 LETTRES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -449,9 +452,6 @@ def test_lignes_a_controler_aux_bornes() -> None:
 def test_lot_en_serie_en_fils_ou_en_processus(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files are read in the caller's thread by default, in threads when asked (or as many as the cores),
     in worker processes only when ``apres`` keeps little and there are 4 files per process."""
-    import os
-    import threading
-
     principal = threading.current_thread()
     lus: list[tuple[Path, bool]] = []
     pools: list[tuple[Any, ...]] = []
@@ -535,12 +535,7 @@ def test_ratio_saisi(num: float, den: float, realise: float | None, attendu: lis
     saisie(lu, "F03.A3", 2026, Champ.DENOMINATEUR, den, "H26")
     if realise is not None:
         saisie(lu, "F03.A3", 2026, Champ.REALISE, realise, "F26")
-    va._ratio(
-        lu,
-        next(a for f in CONV.fiches for a in f.actions if a.code == "F03.A3"),
-        2026,
-        {"action": "F03.A3", "annee": 2026},
-    )
+    va._ratio(lu, ACTIONS["F03.A3"], 2026, {"action": "F03.A3", "annee": 2026})
     assert vus(lu) == attendu
     assert [(p.action, p.annee) for p in lu.problemes] == [("F03.A3", 2026)] * len(attendu)
     rejete = bool(attendu) and attendu[0][0] != "ratio-incoherent"
@@ -567,7 +562,7 @@ def test_ratio_incomplet_ou_invalide_non_controle() -> None:
         lu = classeur()
         saisie(lu, "F03.A3", 2026, Champ.NUMERATEUR, num, "G26", ok)
         saisie(lu, "F03.A3", 2026, Champ.DENOMINATEUR, den, "H26")
-        va._ratio(lu, next(a for f in CONV.fiches for a in f.actions if a.code == "F03.A3"), 2026, {})
+        va._ratio(lu, ACTIONS["F03.A3"], 2026, {})
         assert vus(lu) == [], (num, den, ok)
 
 
@@ -689,8 +684,6 @@ def test_lot_en_processus_puis_ici_si_un_processus_meurt(
 
 def test_lot_jamais_plus_de_fils_que_demande(monkeypatch: pytest.MonkeyPatch) -> None:
     """workers=2: never 3 files read at once (each file's rows are in memory while it is read)."""
-    import threading
-
     trois = threading.Barrier(3)
     a_trois: list[bool] = []
 
@@ -761,9 +754,6 @@ def test_office_different_du_modele_et_referentiel() -> None:
 
 
 # --- one action, one year --------------------------------------------------------------------------------
-
-
-ACTIONS = {a.code: a for f in CONV.fiches for a in f.actions}
 
 
 def test_valeurs_manquantes_jusqu_a_l_annee_en_cours() -> None:
@@ -847,7 +837,7 @@ def test_ecart_d_un_taux_en_pourcentage() -> None:
     )
     lu.saisies[("F14.A1", 2026, Champ.REALISE)] = ValeurLue(0.8, 0.8, "F14 Achats", "F10")
     va._action_annee(lu, ACTIONS["F14.A1"], 2026, CONV, AUJ)
-    ((message,),) = [(p.message,) for p in lu.problemes if p.code == "ecart-registre"]
+    (message,) = [p.message for p in lu.problemes if p.code == "ecart-registre"]
     assert message.startswith(
         "Le réalisé saisi (80,0 %) diffère de la valeur calculée depuis les registres (50,0 %)"
     )
